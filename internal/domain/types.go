@@ -189,3 +189,26 @@ type AuditEntry struct {
 	Before     string    `json:"before,omitempty"` // JSON of the record before, "" on create
 	After      string    `json:"after,omitempty"`  // JSON of the record after, "" on delete
 }
+
+// PublicEntity is what the public portal shows of an entity: never the risk
+// class, never anything about inspectors' private data.
+type PublicEntity struct {
+	Code     string     `json:"code"`
+	Name     string     `json:"name"`
+	Kind     EntityKind `json:"kind"`
+	Industry string     `json:"industry"` // industry name
+	Township string     `json:"township"` // township name
+	Address  string     `json:"address"`
+	Status   RegStatus  `json:"status"`
+}
+
+// Stats are the directory counts shown on home pages.
+type Stats struct {
+	Entities    int               `json:"entities"`
+	ByRisk      map[RiskClass]int `json:"by_risk"`
+	Inspectors  int               `json:"inspectors"`
+	Experts     int               `json:"experts"`
+	Departments int               `json:"departments"`
+	Industries  int               `json:"industries"`
+	Townships   int               `json:"townships"`
+}
