@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/validate"
+)
+
+const publicCols = `e.code, e.name, e.kind, i.name, t.name, e.address, e.status`
+
+const publicFrom = ` FROM entities e JOIN industries i ON i.code = e.industry_code JOIN townships t ON t.code = e.township_code`
+
+func scanPublic(sc interface{ Scan(...any) error }, p *domain.PublicEntity) error {
+	return sc.Scan(&p.Code, &p.Name, &p.Kind, &p.Industry, &p.Township, &p.Address, &p.Status)
+}
+
+// PublicSearch finds entities for the public portal by name substring or
+// code prefix. It needs no actor: what it returns is public (never the risk
+// class). An empty query finds nothing rather than listing the directory.
+func (s *Store) PublicSearch(ctx context.Context, query string, p domain.Page) (*domain.List[domain.PublicEntity], error) {
+	const op = "PublicSearch"
+	p = p.Norm()
+	out := &domain.List[domain.PublicEntity]{Page: p.Number, Size: p.Size, Items: []domain.PublicEntity{}}
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return out, nil
+	}
+	var args sqlArgs
+	where := " WHERE (e.name LIKE " + args.add("%"+likeEscape(query)+"%") + ` ESCAPE '\' OR e.code LIKE ` +
+		args.add(likeEscape(validate.NormalizeCode(query))+"%") + ` ESCAPE '\')`
+	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM entities e"+where, args...).Scan(&out.Total); err != nil {
+		return nil, internal(op, err)
+	}
+	rows, err := s.read.QueryContext(ctx, "SELECT "+publicCols+publicFrom+where+" ORDER BY e.name, e.id LIMIT "+
+		args.add(p.Size)+" OFFSET "+args.add(p.Offset()), args...)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pe domain.PublicEntity
+		if err := scanPublic(rows, &pe); err != nil {
+			return nil, internal(op, err)
+		}
+		out.Items = append(out.Items, pe)
+	}
+	return out, internal(op, rows.Err())
+}
+
+// PublicEntity returns the public view of one entity by credit code;
+// KindNotFound if none.
+func (s *Store) PublicEntity(ctx context.Context, code string) (*domain.PublicEntity, error) {
+	var pe domain.PublicEntity
+	err := scanPublic(s.read.QueryRowContext(ctx, "SELECT "+publicCols+publicFrom+" WHERE e.code = $1", validate.NormalizeCode(code)), &pe)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("PublicEntity")
+	}
+	if err != nil {
+		return nil, internal("PublicEntity", err)
+	}
+	return &pe, nil
+}
+
+// Stats counts the directories and reference data. The counts are public
+// (the portal shows them), so no actor is needed.
+func (s *Store) Stats(ctx context.Context) (*domain.Stats, error) {
+	const op = "Stats"
+	st := &domain.Stats{ByRisk: map[domain.RiskClass]int{}}
+	for _, r := range domain.RiskClasses {
+		st.ByRisk[r] = 0
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT risk_class, count(*) FROM entities GROUP BY risk_class`)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	for rows.Next() {
+		var r domain.RiskClass
+		var n int
+		if err := rows.Scan(&r, &n); err != nil {
+			rows.Close()
+			return nil, internal(op, err)
+		}
+		st.ByRisk[r] = n
+		st.Entities += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	err = s.read.QueryRowContext(ctx, `SELECT
+(SELECT count(*) FROM inspectors),
+(SELECT count(*) FROM inspectors WHERE expert = $1),
+(SELECT count(*) FROM departments),
+(SELECT count(*) FROM industries),
+(SELECT count(*) FROM townships)`, true).Scan(&st.Inspectors, &st.Experts, &st.Departments, &st.Industries, &st.Townships)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	return st, nil
+}
