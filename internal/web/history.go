@@ -1,0 +1,98 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/i18n"
+)
+
+// historyEntry is one audit row of a record, shown as the fields that
+// changed rather than two blobs of JSON.
+type historyEntry struct {
+	At      time.Time
+	Actor   string
+	Action  string
+	Changes []fieldChange
+}
+
+type fieldChange struct {
+	Field, Before, After string
+}
+
+// history reads the audit rows of one record. A user who may not read
+// the audit log simply sees no history: the store decides, and its refusal
+// is not an error for the page around it.
+func (s *Server) history(r *http.Request, sess *session, objectType, key string) ([]historyEntry, bool, error) {
+	list, err := s.store.ListAudit(r.Context(), sess.Actor, domain.AuditFilter{
+		ObjectType: objectType, ObjectKey: key, Page: domain.Page{Number: 1, Size: 100}})
+	switch domain.ErrorKind(err) {
+	case "":
+	case domain.KindForbidden:
+		return nil, false, nil
+	default:
+		return nil, false, err
+	}
+	out := make([]historyEntry, 0, len(list.Items))
+	for _, a := range list.Items {
+		out = append(out, historyEntry{At: a.At, Actor: a.ActorName, Action: a.Action, Changes: diffJSON(printer(r), a.Before, a.After)})
+	}
+	return out, true, nil
+}
+
+// diffJSON lists the top-level fields whose values differ between two JSON
+// objects; "updated_at" and similar bookkeeping fields are left out.
+func diffJSON(p *i18n.Printer, before, after string) []fieldChange {
+	var b, a map[string]any
+	if before != "" {
+		_ = json.Unmarshal([]byte(before), &b)
+	}
+	if after != "" {
+		_ = json.Unmarshal([]byte(after), &a)
+	}
+	keys := map[string]bool{}
+	for k := range b {
+		keys[k] = true
+	}
+	for k := range a {
+		keys[k] = true
+	}
+	var out []fieldChange
+	for k := range keys {
+		if k == "updated_at" || k == "id" || k == "created_at" {
+			continue
+		}
+		bv, av := jsonText(b[k]), jsonText(a[k])
+		if bv != av {
+			out = append(out, fieldChange{Field: fieldLabel(p, k), Before: bv, After: av})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func jsonText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool, float64:
+		return fmt.Sprint(x)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// fieldLabel is the translated label of a record field, or the field's own
+// name when the catalogue has none.
+func fieldLabel(p *i18n.Printer, name string) string {
+	if l := p.Field(name); l != "field."+name {
+		return l
+	}
+	return name
+}

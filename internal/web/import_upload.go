@@ -1,0 +1,88 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/i18n"
+)
+
+// importData is the upload, preview and result page of an import.
+type importData struct {
+	Kind      string
+	Upload    *upload
+	Report    *domain.ImportReport
+	Changes   []domain.Change // what the preview shows: creations and updates, capped
+	More      int             // changes not shown
+	RowErrors []errorRow
+	MaxMiB    int
+	CanFlag   bool // may accept codes with a wrong check character (office)
+}
+
+// errorRow is one line of the error table: row, column, value, reason.
+type errorRow struct {
+	Row    int
+	Column string
+	Value  string
+	Reason string
+}
+
+const maxChangesShown = 500
+
+func errorRows(p *i18n.Printer, errs []domain.FieldError) []errorRow {
+	out := make([]errorRow, 0, len(errs))
+	for _, fe := range errs {
+		args := make([]any, 0, 2*len(fe.Args))
+		for k, v := range fe.Args {
+			args = append(args, k, v)
+		}
+		out = append(out, errorRow{Row: fe.Row, Column: p.Field(fe.Field), Value: fe.Value, Reason: p.T(fe.Key, args...)})
+	}
+	return out
+}
+
+func importTitle(kind string) string {
+	if kind == "inspectors" {
+		return "web.import.inspectors.title"
+	}
+	return "web.import.entities.title"
+}
+
+func importNav(kind string) string {
+	if kind == "inspectors" {
+		return "inspectors"
+	}
+	return "entities"
+}
+
+func (s *Server) showImportUpload(w http.ResponseWriter, r *http.Request, sess *session) {
+	kind := r.PathValue("kind")
+	if err := importKind(kind); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	if !mayImport(sess, kind) {
+		s.fail(w, r, sess, domain.E("web.showImportUpload", domain.KindForbidden, "err.forbidden"))
+		return
+	}
+	s.renderImport(w, r, sess, http.StatusOK, pageImportUpload, &importData{Kind: kind}, "")
+}
+
+func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, sess *session, status int, name string, data *importData, errMsg string) {
+	data.MaxMiB = uploadLimit >> 20
+	data.CanFlag = data.Kind == "entities" && domain.Can(sess.Actor, domain.ActEditEntity, 0)
+	pg := s.newPage(r, sess, importTitle(data.Kind), data)
+	pg.Nav = importNav(data.Kind)
+	pg.Error = errMsg
+	s.render(w, r, status, name, pg)
+}
+
+// mayImport reports whether the upload form is of use to the user: the
+// store decides for each row, this only spares others a form they cannot
+// submit.
+func mayImport(sess *session, kind string) bool {
+	if kind == "inspectors" {
+		return editableDepartment(sess) != 0
+	}
+	return domain.Can(sess.Actor, domain.ActEditEntity, 0)
+}

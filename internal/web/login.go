@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+)
+
+// login checks the credentials, subject to the per-address and
+// per-username failure limit, and opens a session.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	pw := r.PostFormValue("password")
+	next := r.PostFormValue("next")
+	data := &loginData{Username: username, Next: next}
+
+	now := s.now()
+	ipKey, userKey := "ip:"+clientIP(r), "user:"+strings.ToLower(username)
+	if s.limiter.Blocked(now, ipKey, userKey) {
+		s.log.Warn("login rate limited", "ip", clientIP(r), "username", username)
+		pg := s.newPage(r, nil, "web.login.title", data)
+		pg.Error = pg.P.T("web.login.too_many")
+		s.render(w, r, http.StatusTooManyRequests, pageLogin, pg)
+		return
+	}
+	token, u, err := s.store.Login(r.Context(), username, pw)
+	if err != nil {
+		kind := domain.ErrorKind(err)
+		if kind == domain.KindInternal {
+			s.fail(w, r, nil, err)
+			return
+		}
+		s.limiter.Fail(now, ipKey, userKey)
+		s.log.Info("login failed", "ip", clientIP(r), "username", username, "kind", kind)
+		pg := s.newPage(r, nil, "web.login.title", data)
+		pg.Error = pg.P.T("web.login.failed")
+		status := http.StatusUnauthorized
+		if kind == domain.KindTooMany {
+			status = http.StatusTooManyRequests
+			pg.Error = pg.P.T("web.login.too_many")
+		}
+		s.render(w, r, status, pageLogin, pg)
+		return
+	}
+	s.limiter.Reset(userKey)
+	s.setSessionCookie(w, token)
+	s.log.Info("login", "user", u.Username, "role", u.Role)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

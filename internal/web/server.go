@@ -1,0 +1,166 @@
+// Package web is the server-rendered face of yiyeyicha: the public portal
+// (home, about, search and business pages, no login) and the staff side
+// (directories, imports, users, departments, audit) behind /login.
+//
+// Handlers sit on the standard ServeMux, one small file per action. The web
+// layer checks no rights of its own beyond hiding links: every store method
+// takes the actor and refuses what the actor may not do, and the error's
+// kind decides the HTTP status (see errors.go).
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/store"
+)
+
+// Options configure a Server.
+type Options struct {
+	Store         *store.Store
+	Logger        *slog.Logger
+	API           http.Handler // mounted at /api/v1/ if non-nil
+	SecureCookies bool         // mark the session cookie Secure (behind HTTPS)
+}
+
+// Server holds the parsed templates, static files and in-memory state
+// (login limiter, upload directory) of the web face.
+type Server struct {
+	store     *store.Store
+	log       *slog.Logger
+	api       http.Handler
+	secure    bool
+	pages     map[string]*template.Template
+	static    *staticFiles
+	limiter   *loginLimiter
+	uploadDir string
+	now       func() time.Time
+}
+
+// New parses the templates and prepares the static files. A template that
+// a handler needs but that is missing or broken is an error here, at
+// start-up, rather than on the first request that needs it.
+func New(o Options) (*Server, error) {
+	if o.Store == nil {
+		return nil, errors.New("web: Options.Store is nil")
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	st, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		store:   o.Store,
+		log:     log,
+		api:     o.API,
+		secure:  o.SecureCookies,
+		static:  st,
+		limiter: newLoginLimiter(loginMaxFailures, loginWindow),
+		now:     time.Now,
+	}
+	if s.pages, err = parsePages(s.funcs()); err != nil {
+		return nil, err
+	}
+	// Uploaded files wait here between preview and confirmation; the
+	// directory is private to this process's user.
+	s.uploadDir, err = os.MkdirTemp("", "yiyeyicha-uploads-")
+	if err != nil {
+		return nil, fmt.Errorf("web: upload directory: %w", err)
+	}
+	if err := os.Chmod(s.uploadDir, 0o700); err != nil {
+		return nil, fmt.Errorf("web: upload directory: %w", err)
+	}
+	return s, nil
+}
+
+// UploadDir is the private directory where uploads wait for confirmation.
+func (s *Server) UploadDir() string { return filepath.Clean(s.uploadDir) }
+
+// Handler serves everything: the portal at /, the staff side behind /login
+// and /staff/, /healthz, /static/ and, when configured, /api/v1/.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.portalRoutes(mux)
+	s.staffRoutes(mux)
+	if s.api != nil {
+		mux.Handle("/api/v1/", s.api)
+	}
+	return s.wrap(mux)
+}
+
+// PortalHandler serves only the public portal, /healthz and /static/, for a
+// deployment that exposes the portal alone to the internet.
+func (s *Server) PortalHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.portalRoutes(mux)
+	return s.wrap(mux)
+}
+
+func (s *Server) portalRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", s.showPortalHome)
+	mux.HandleFunc("GET /about", s.showAbout)
+	mux.HandleFunc("GET /search", s.searchBusinesses)
+	mux.HandleFunc("GET /entity/{code}", s.showBusiness)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /static/{sum}/{name}", s.serveStatic)
+	mux.HandleFunc("/", s.notFound)
+}
+
+func (s *Server) staffRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /login", s.showLogin)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+
+	staff := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
+		mux.Handle(pattern, s.requireUser(h))
+	}
+	staff("GET /staff/{$}", s.showStaffHome)
+
+	staff("GET /staff/entities", s.listEntities)
+	staff("GET /staff/entities/new", s.showNewEntity)
+	staff("POST /staff/entities", s.createEntity)
+	staff("GET /staff/entities/export", s.exportEntities)
+	staff("GET /staff/entities/{id}", s.showEntity)
+	staff("GET /staff/entities/{id}/edit", s.showEditEntity)
+	staff("POST /staff/entities/{id}", s.updateEntity)
+
+	staff("GET /staff/inspectors", s.listInspectors)
+	staff("GET /staff/inspectors/new", s.showNewInspector)
+	staff("POST /staff/inspectors", s.createInspector)
+	staff("GET /staff/inspectors/export", s.exportInspectors)
+	staff("GET /staff/inspectors/{id}", s.showInspector)
+	staff("GET /staff/inspectors/{id}/edit", s.showEditInspector)
+	staff("POST /staff/inspectors/{id}", s.updateInspector)
+
+	staff("GET /staff/import/{kind}", s.showImportUpload)
+	staff("POST /staff/import/{kind}", s.previewImport)
+	staff("POST /staff/import/{kind}/{id}", s.confirmImport)
+	staff("GET /staff/import/{kind}/{id}/errors.xlsx", s.downloadImportErrors)
+
+	staff("GET /staff/users", s.listUsers)
+	staff("POST /staff/users", s.createUser)
+	staff("POST /staff/users/{id}/disable", s.disableUser)
+	staff("POST /staff/users/{id}/enable", s.enableUser)
+	staff("POST /staff/users/{id}/password", s.resetUserPassword)
+	staff("POST /staff/users/{id}/revoke", s.revokeUserSessions)
+
+	staff("GET /staff/departments", s.listDepartments)
+	staff("GET /staff/departments/{id}/edit", s.showEditDepartment)
+	staff("POST /staff/departments/{id}", s.updateDepartment)
+
+	staff("GET /staff/audit", s.listAudit)
+
+	staff("GET /staff/password", s.showPasswordChange)
+	staff("POST /staff/password", s.changePassword)
+	staff("GET /staff/tokens", s.showTokens)
+	staff("POST /staff/tokens", s.createToken)
+}

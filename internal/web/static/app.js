@@ -1,0 +1,20 @@
+// yiyeyicha: the little behaviour the pages need. Everything works without
+// it except the confirmation before destructive actions.
+(function () {
+  "use strict";
+  // Ask before disabling a user, revoking sessions and similar actions:
+  // forms with data-confirm carry the translated question.
+  document.addEventListener("submit", function (ev) {
+    var f = ev.target;
+    var q = f && f.getAttribute && f.getAttribute("data-confirm");
+    if (q && !window.confirm(q)) {
+      ev.preventDefault();
+    }
+  }, true);
+  // Select the one-time API token on focus so it is easy to copy.
+  document.addEventListener("focusin", function (ev) {
+    if (ev.target && ev.target.classList && ev.target.classList.contains("token")) {
+      ev.target.select();
+    }
+  });
+})();
