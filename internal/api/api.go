@@ -144,11 +144,13 @@ func (s *server) wrap(rt route) http.Handler {
 		}
 		var a domain.Actor
 		if rt.Auth {
-			var err error
-			if a, err = s.authenticate(r.Context(), r); err != nil {
+			u, err := s.authenticate(r.Context(), r)
+			if err != nil {
 				s.writeError(w, r, err)
 				return
 			}
+			a = domain.ActorOf(u)
+			r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
 		}
 		if err := rt.Handle(s, w, r, a); err != nil {
 			s.writeError(w, r, err)
@@ -156,30 +158,33 @@ func (s *server) wrap(rt route) http.Handler {
 	})
 }
 
-// authenticate resolves the bearer token of r to its user's actor. Cookies
+// userKey is the context key of the authenticated *domain.User.
+type userKey struct{}
+
+// authenticate resolves the bearer token of r to its user. Cookies
 // are ignored on purpose: a browser session must not be usable against the
 // API, so cross-site requests carry no ambient authority here.
-func (s *server) authenticate(ctx context.Context, r *http.Request) (domain.Actor, error) {
+func (s *server) authenticate(ctx context.Context, r *http.Request) (*domain.User, error) {
 	const op = "api.authenticate"
 	if r.Header.Get("Authorization") == "" {
-		return domain.Actor{}, domain.E(op, domain.KindUnauthorized, "err.api.token_missing")
+		return nil, domain.E(op, domain.KindUnauthorized, "err.api.token_missing")
 	}
 	token, ok := bearer(r)
 	if !ok {
-		return domain.Actor{}, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_scheme")}
+		return nil, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_scheme")}
 	}
 	u, err := s.store.TokenUser(ctx, token)
 	if err != nil {
 		switch domain.ErrorKind(err) {
 		case domain.KindUnauthorized, domain.KindNotFound, domain.KindForbidden:
-			return domain.Actor{}, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_invalid").Wrap(err)}
+			return nil, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_invalid").Wrap(err)}
 		}
-		return domain.Actor{}, err
+		return nil, err
 	}
 	if u == nil || u.Disabled {
-		return domain.Actor{}, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_invalid")}
+		return nil, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_invalid")}
 	}
-	return domain.ActorOf(u), nil
+	return u, nil
 }
 
 // authError marks a token that was presented but refused, so that the

@@ -94,7 +94,9 @@ func decodeError(body []byte, err error) error {
 	if f, val, ok := badDate(body); ok {
 		return domain.E("api.decode", domain.KindInvalid, "err.bad_date", "value", val).WithField(f)
 	}
-	return malformed("err.api.bad_json", "offset", 0)
+	// A read-only timestamp sent back in a bad format, or similar: we
+	// cannot point at the field, but can say it is a value, not syntax.
+	return malformed("err.api.bad_value")
 }
 
 func jsonType(v string) string {

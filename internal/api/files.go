@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"path"
 	"strings"
@@ -21,10 +22,13 @@ const (
 
 var formats = []string{"xlsx", "csv"}
 
-// importParams reads the options of an import request. The format comes
-// from format=, else from the extension of filename=, else from the
-// Content-Type; the importer decides by file name, so we give it one.
-func importParams(r *http.Request) (name string, opt domain.ImportOptions, err error) {
+// importSource reads the options of an import request and returns the
+// file to read with a name the importer can tell the format by: from
+// format=, else the extension of filename=, else the name of the uploaded
+// part, else the Content-Type. The body is the file itself, or a
+// multipart/form-data form whose first file part is taken, since that is
+// what `curl -F file=@x.xlsx` and HTML forms send.
+func importSource(w http.ResponseWriter, r *http.Request) (file io.Reader, name string, opt domain.ImportOptions, err error) {
 	q := newQuery(r)
 	format := choice(q, "format", formats)
 	filename := q.str("filename")
@@ -35,28 +39,52 @@ func importParams(r *http.Request) (name string, opt domain.ImportOptions, err e
 		opt.AcceptBadCodes = *acc
 	}
 	if q.err != nil {
-		return "", opt, q.err
+		return nil, "", opt, q.err
 	}
-	switch {
+	if r.ContentLength == 0 {
+		return nil, "", opt, domain.E("api.import", domain.KindInvalid, "err.api.empty_file")
+	}
+	file = http.MaxBytesReader(w, r.Body, MaxImportBytes)
+	ctype := r.Header.Get("Content-Type")
+	if mt, params, _ := mime.ParseMediaType(ctype); mt == "multipart/form-data" {
+		part, err := filePart(multipart.NewReader(file, params["boundary"]))
+		if err != nil {
+			return nil, "", opt, err
+		}
+		file, ctype = part, part.Header.Get("Content-Type")
+		if filename == "" {
+			filename = part.FileName()
+		}
+	}
+	switch mt, _, _ := mime.ParseMediaType(ctype); {
 	case format != "":
 		name = "upload." + format
 	case filename != "":
 		name = path.Base(strings.ReplaceAll(filename, `\`, "/"))
+	case mt == xlsxType:
+		name = "upload.xlsx"
+	case mt == csvType || mt == "application/csv":
+		name = "upload.csv"
 	default:
-		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		switch mt {
-		case xlsxType:
-			name = "upload.xlsx"
-		case csvType, "application/csv":
-			name = "upload.csv"
-		default:
-			return "", opt, invalidParam("format", "err.api.import_format")
+		return nil, "", opt, invalidParam("format", "err.api.import_format")
+	}
+	return file, name, opt, nil
+}
+
+// filePart returns the first part of a form that is a file.
+func filePart(mr *multipart.Reader) (*multipart.Part, error) {
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, domain.E("api.import", domain.KindInvalid, "err.api.no_file_part")
+		}
+		if err != nil {
+			return nil, importError(malformed("err.api.bad_multipart"), err)
+		}
+		if p.FileName() != "" {
+			return p, nil
 		}
 	}
-	if r.ContentLength == 0 {
-		return "", opt, domain.E("api.import", domain.KindInvalid, "err.api.empty_file")
-	}
-	return name, opt, nil
 }
 
 func (s *server) importEntities(w http.ResponseWriter, r *http.Request, a domain.Actor) error {
@@ -66,7 +94,7 @@ func (s *server) importEntities(w http.ResponseWriter, r *http.Request, a domain
 	if err := domain.Require("api.importEntities", a, domain.ActEditEntity, 0); err != nil {
 		return err
 	}
-	name, opt, err := importParams(r)
+	file, name, opt, err := importSource(w, r)
 	if err != nil {
 		return err
 	}
@@ -74,10 +102,9 @@ func (s *server) importEntities(w http.ResponseWriter, r *http.Request, a domain
 	if err != nil {
 		return err
 	}
-	body := http.MaxBytesReader(w, r.Body, MaxImportBytes)
-	rows, err := importx.ReadEntities(body, name, ref, importx.Options{AcceptBadCodes: opt.AcceptBadCodes, MaxBytes: MaxImportBytes})
+	rows, err := importx.ReadEntities(file, name, ref, importx.Options{AcceptBadCodes: opt.AcceptBadCodes, MaxBytes: MaxImportBytes})
 	if err != nil {
-		return importError(err)
+		return importError(err, err)
 	}
 	rep, err := s.store.ImportEntities(r.Context(), a, rows, opt)
 	if err != nil {
@@ -91,7 +118,7 @@ func (s *server) importInspectors(w http.ResponseWriter, r *http.Request, a doma
 	if err := domain.Require("api.importInspectors", a, domain.ActEditInspector, a.DepartmentID); err != nil {
 		return err
 	}
-	name, opt, err := importParams(r)
+	file, name, opt, err := importSource(w, r)
 	if err != nil {
 		return err
 	}
@@ -99,10 +126,9 @@ func (s *server) importInspectors(w http.ResponseWriter, r *http.Request, a doma
 	if err != nil {
 		return err
 	}
-	body := http.MaxBytesReader(w, r.Body, MaxImportBytes)
-	rows, err := importx.ReadInspectors(body, name, ref, importx.Options{AcceptBadCodes: opt.AcceptBadCodes, MaxBytes: MaxImportBytes})
+	rows, err := importx.ReadInspectors(file, name, ref, importx.Options{AcceptBadCodes: opt.AcceptBadCodes, MaxBytes: MaxImportBytes})
 	if err != nil {
-		return importError(err)
+		return importError(err, err)
 	}
 	rep, err := s.store.ImportInspectors(r.Context(), a, rows, opt)
 	if err != nil {
@@ -112,11 +138,12 @@ func (s *server) importInspectors(w http.ResponseWriter, r *http.Request, a doma
 	return nil
 }
 
-// importError makes a file cut off by the size limit a 413 whatever the
-// importer made of the short read; other errors pass as they are.
-func importError(err error) error {
+// importError returns err, except that a file cut off by the size limit
+// (cause has a MaxBytesError) is a 413 whatever the reader made of the
+// short read.
+func importError(err, cause error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	if errors.As(cause, &mbe) {
 		return tooLarge(mbe.Limit)
 	}
 	return err
