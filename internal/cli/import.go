@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/i18n"
+	"github.com/yiyeyicha/yiyeyicha/internal/importx"
+	"github.com/yiyeyicha/yiyeyicha/internal/store"
+)
+
+// Files given on the command line are the operator's own, on the server's
+// disk, so they may be larger than web uploads; the unzip bound still
+// guards against a zip bomb.
+const (
+	cliMaxBytes      = 256 << 20
+	cliMaxUnzipBytes = 4 << 30
+)
+
+// maxChanges bounds the changes listed by --dry-run; the counts cover all.
+const maxChanges = 200
+
+const importUsage = `Usage: yiyeyicha import entities|inspectors FILE --db DB [--dry-run] [--accept-bad-codes]
+
+Imports the entity directory (检查对象名录库: businesses by credit code
+统一社会信用代码) or the inspector directory (执法检查人员名录库: by certificate
+number 执法证号) from an .xlsx file or a .csv file in UTF-8 or GB18030.
+Headers are matched by their Chinese or English names, in any order.
+
+All or nothing (全部或全不): if any row is bad, nothing is written and every bad
+row is listed as the spreadsheet numbers it (row 行, column 列, value 值,
+reason 原因); the exit status is then 1. Existing records are updated by code
+(upsert), with the audit log recording before and after.
+
+--dry-run prints what would change (预览) and writes nothing.
+--accept-bad-codes accepts credit codes whose only fault is a check
+character (校验位), flagging them, as real registries contain a few.
+--errors FILE also writes the bad rows to an .xlsx error report.
+`
+
+func (m *Main) runImport(ctx context.Context, args []string) error {
+	f := m.newFlags("import", importUsage)
+	db := f.DB()
+	dry := f.Bool("dry-run", "", false, "show what would change, write nothing (预览)")
+	acceptBad := f.Bool("accept-bad-codes", "", false, "accept credit codes with a wrong check character, flagged")
+	errFile := f.String("errors", "", "", "write the bad rows to this .xlsx error report")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := f.args(pos, 2, 2, "entities|inspectors FILE"); err != nil {
+		return err
+	}
+	kind, file := pos[0], pos[1]
+	if kind != "entities" && kind != "inspectors" {
+		return m.usageErr(f.cmd, "cli.usage.kind", "kind", kind)
+	}
+	st, err := m.openStore(ctx, f, *db, false)
+	if err != nil {
+		return err
+	}
+	ref, err := reference(ctx, st)
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(file)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "%s %s\n", m.printer().T("cli.error"), err)
+		return failed(err)
+	}
+	defer in.Close()
+	ro := importx.Options{AcceptBadCodes: *acceptBad, MaxBytes: cliMaxBytes, MaxUnzipBytes: cliMaxUnzipBytes}
+	opt := domain.ImportOptions{DryRun: *dry, AcceptBadCodes: *acceptBad}
+	name := filepath.Base(file)
+	var rep *domain.ImportReport
+	if kind == "entities" {
+		var rows []domain.EntityRow
+		if rows, err = importx.ReadEntities(in, name, ref, ro); err == nil {
+			rep, err = st.ImportEntities(ctx, domain.System, rows, opt)
+		}
+	} else {
+		var rows []domain.InspectorRow
+		if rows, err = importx.ReadInspectors(in, name, ref, ro); err == nil {
+			rep, err = st.ImportInspectors(ctx, domain.System, rows, opt)
+		}
+	}
+	if err != nil {
+		return m.importFailed(file, *errFile, err)
+	}
+	m.printReport(rep)
+	return nil
+}
+
+// reference reads the reference lists that names in files resolve against.
+func reference(ctx context.Context, st *store.Store) (importx.Reference, error) {
+	var ref importx.Reference
+	var err error
+	if ref.Departments, err = st.ListDepartments(ctx); err != nil {
+		return ref, err
+	}
+	if ref.Industries, err = st.ListIndustries(ctx); err != nil {
+		return ref, err
+	}
+	ref.Townships, err = st.ListTownships(ctx)
+	return ref, err
+}
+
+// importFailed prints why an import wrote nothing: every bad row as a
+// table, or the problem with the file as a whole.
+func (m *Main) importFailed(file, errFile string, err error) error {
+	p := m.printer()
+	var ve *domain.ValidationError
+	if !errors.As(err, &ve) {
+		if domain.ErrorKind(err) == domain.KindInternal {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "%s %s\n", p.T("cli.import.failed", "file", file), p.Err(err))
+		return failed(err)
+	}
+	fmt.Fprintln(m.Stderr, p.T("cli.import.bad_rows", "file", file, "n", len(ve.Errors)))
+	writeTable(m.Stderr, []string{p.T("cli.col.row"), p.T("cli.col.column"), p.T("cli.col.value"), p.T("cli.col.reason")}, errorRows(p, ve.Errors))
+	if errFile != "" {
+		if werr := writeFileAtomic(errFile, func(f *os.File) error { return importx.WriteErrorReport(f, ve.Errors, p) }); werr != nil {
+			fmt.Fprintf(m.Stderr, "%s %s\n", p.T("cli.error"), werr)
+		} else {
+			fmt.Fprintln(m.Stderr, p.T("cli.import.report_written", "file", errFile))
+		}
+	}
+	return failed(err)
+}
+
+func errorRows(p *i18n.Printer, errs []domain.FieldError) [][]string {
+	rows := make([][]string, 0, len(errs))
+	for _, fe := range errs {
+		row := "-"
+		if fe.Row > 0 {
+			row = strconv.Itoa(fe.Row)
+		}
+		col := "-"
+		if fe.Field != "" {
+			col = p.Field(fe.Field)
+		}
+		reason := p.T(fe.Key)
+		if len(fe.Args) > 0 {
+			args := make([]any, 0, 2*len(fe.Args))
+			for k, v := range fe.Args {
+				args = append(args, k, v)
+			}
+			reason = p.T(fe.Key, args...)
+		}
+		rows = append(rows, []string{row, col, fe.Value, reason})
+	}
+	return rows
+}
+
+// printReport prints the counts of an import and, for a dry run, the
+// changes it would make.
+func (m *Main) printReport(rep *domain.ImportReport) {
+	p := m.printer()
+	key := "cli.import.done"
+	if rep.DryRun {
+		key = "cli.import.preview"
+	}
+	fmt.Fprintln(m.Stdout, p.T(key, "created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "flagged", rep.Flagged))
+	if !rep.DryRun {
+		return
+	}
+	var rows [][]string
+	shown := 0
+	for _, c := range rep.Changes {
+		if c.Op == "unchanged" {
+			continue
+		}
+		if shown == maxChanges {
+			rows = append(rows, []string{"…", "", "", ""})
+			break
+		}
+		shown++
+		fields := make([]string, len(c.Fields))
+		for i, f := range c.Fields {
+			fields[i] = p.Field(f)
+		}
+		rows = append(rows, []string{strconv.Itoa(c.Row), c.Key, p.T("cli.op." + c.Op), strings.Join(fields, "、")})
+	}
+	if len(rows) > 0 {
+		writeTable(m.Stdout, []string{p.T("cli.col.row"), p.T("cli.col.key"), p.T("cli.col.op"), p.T("cli.col.fields")}, rows)
+	}
+}
+
+// writeFileAtomic writes a file through a temporary file in the same
+// directory, renamed into place only when complete: a failed export never
+// leaves half a file under the name asked for.
+func writeFileAtomic(name string, write func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
