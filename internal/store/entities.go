@@ -25,6 +25,29 @@ func (a *sqlArgs) add(v any) string {
 	return "$" + itoa(len(*a))
 }
 
+// batchArgs accumulates the arguments of a statement with many of them.
+// SQLite treats $n as a named parameter and resolves names by a linear
+// search, which makes a statement with thousands of them quadratic to
+// prepare and bind; its anonymous ? parameters cost nothing. So batch
+// statements use ? on SQLite (bound in order of appearance, which is the
+// order add is called in) and $n on PostgreSQL.
+type batchArgs struct {
+	vals  []any
+	qmark bool
+}
+
+func (s *Store) newBatchArgs(capacity int) *batchArgs {
+	return &batchArgs{vals: make([]any, 0, capacity), qmark: s.engine == EngineSQLite}
+}
+
+func (a *batchArgs) add(v any) string {
+	a.vals = append(a.vals, v)
+	if a.qmark {
+		return "?"
+	}
+	return "$" + itoa(len(a.vals))
+}
+
 // entityWhere builds the WHERE clause of an entity filter.
 func entityWhere(f domain.EntityFilter, args *sqlArgs) string {
 	var where []string
