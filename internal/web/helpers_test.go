@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -154,3 +155,9 @@ func (e *env) seedInspector(name, cert string, dept int64) *domain.Inspector {
 	}
 	return in
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+func httpGet(path string) *http.Request { return httptest.NewRequest(http.MethodGet, path, nil) }
