@@ -229,6 +229,14 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"selected": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		"list":     func(xs ...string) []string { return xs },
+		// tr translates prefix+key when the catalogue knows it and shows
+		// the raw value otherwise, for open sets such as audit actions.
+		"tr": func(p *i18n.Printer, prefix, key string) string {
+			if v := p.T(prefix + key); v != prefix+key {
+				return v
+			}
+			return key
+		},
 	}
 }
 

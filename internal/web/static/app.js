@@ -11,6 +11,10 @@
       ev.preventDefault();
     }
   }, true);
+  // Filters are folded away on phones and open on wider screens.
+  if (window.matchMedia && window.matchMedia("(min-width: 701px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+  }
   // Select the one-time API token on focus so it is easy to copy.
   document.addEventListener("focusin", function (ev) {
     if (ev.target && ev.target.classList && ev.target.classList.contains("token")) {
