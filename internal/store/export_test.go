@@ -59,3 +59,10 @@ func Dump(ctx context.Context, s *Store) (map[string][]string, error) {
 	}
 	return out, nil
 }
+
+// PasswordHash returns the stored PHC string of a user, for rehash tests.
+func PasswordHash(ctx context.Context, s *Store, username string) (string, error) {
+	var phc string
+	err := s.read.QueryRowContext(ctx, `SELECT password FROM users WHERE username = $1`, username).Scan(&phc)
+	return phc, err
+}
