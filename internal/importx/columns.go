@@ -28,7 +28,7 @@ type column struct {
 }
 
 // ignoredHeaders are columns people add that carry nothing to import.
-var ignoredHeaders = []string{"序号", "No.", "No", "#", "编号"}
+var ignoredHeaders = []string{"序号", "No.", "No", "#"}
 
 var entityColumns = []column{
 	{domain.FieldCode, []string{"统一社会信用代码", "信用代码", "credit_code", "code", "Credit code"}, true, kindCode},
@@ -60,13 +60,24 @@ var inspectorColumns = []column{
 // fold makes a lookup key: full-width to half-width, lower case, no spaces
 // anywhere, so "Ａ 类", "a类" and "A类" meet.
 func fold(s string) string {
-	s = width.Narrow.String(s)
+	s = narrow(s)
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
 			return -1
 		}
 		return unicode.ToLower(r)
 	}, s)
+}
+
+// narrow turns full-width characters into half-width ones, without
+// allocating for the common text that has none.
+func narrow(s string) string {
+	for _, r := range s {
+		if r == '\u3000' || r >= '\uff01' && r <= '\uffe6' {
+			return width.Narrow.String(s)
+		}
+	}
+	return s
 }
 
 // foldHeader is fold plus the punctuation headers vary in: "Credit Code",

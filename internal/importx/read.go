@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/width"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
@@ -140,9 +139,15 @@ func readTable(op string, r io.Reader, filename string, o Options, cols []column
 		return err
 	}
 	defer t.close()
-	var h *header
-	for h == nil {
+	var (
+		h        *header
+		firstErr error
+	)
+	for titles := 0; h == nil; {
 		_, cells, err := t.next()
+		if err == io.EOF && firstErr != nil {
+			return firstErr // a one-column file with a bad header, not a title
+		}
 		if err == io.EOF {
 			return fileErr(op, "err.import.empty")
 		}
@@ -152,7 +157,17 @@ func readTable(op string, r io.Reader, filename string, o Options, cols []column
 		if blank(cells) {
 			continue
 		}
-		if h, err = matchHeader(op, cols, cells); err != nil {
+		h, err = matchHeader(op, cols, cells)
+		// Government sheets often open with a title row ("垣曲县检查对象名
+		// 录库（2026年）") above the header: one cell that is no column name.
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if err != nil && titles < 5 && isTitle(cells) && err.(*domain.Error).Key == "err.import.unknown_columns" {
+			titles++
+			continue
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -193,7 +208,7 @@ func readTable(op string, r io.Reader, filename string, o Options, cols []column
 				v = unescapeCSV(v)
 			}
 			if c.kind == kindCode {
-				if n := width.Narrow.String(v); sciNumber.MatchString(n) {
+				if n := narrow(v); sciNumber.MatchString(n) {
 					cell, _ := excelize.CoordinatesToCellName(pos+1, row)
 					rec.fail(c.field, v, "err.import.sci_number", "cell", cell)
 					continue
@@ -211,6 +226,17 @@ func readTable(op string, r io.Reader, filename string, o Options, cols []column
 		return fileErr(op, "err.import.no_rows")
 	}
 	return nil
+}
+
+// isTitle reports whether a row has exactly one non-empty cell.
+func isTitle(cells []string) bool {
+	n := 0
+	for _, c := range cells {
+		if clean(c) != "" {
+			n++
+		}
+	}
+	return n == 1
 }
 
 func blank(cells []string) bool {

@@ -188,6 +188,40 @@ func TestReadFileLevelErrors(t *testing.T) {
 	}
 }
 
+// TestReadSkipsTitleRow reads a sheet that opens with a one-cell title row
+// above the header, as county offices' sheets often do.
+func TestReadSkipsTitleRow(t *testing.T) {
+	c := code(t, "91", 1)
+	b := xlsxFile(t, [][]any{
+		row("垣曲县检查对象名录库（2026年）"),
+		entityHeader,
+		row(c, "某店", "", "餐饮服务", "新城镇", "", "", "", "X"),
+	}, nil)
+	_, err := ReadEntities(bytes.NewReader(b), "t.xlsx", testRef, Options{})
+	want := []domain.FieldError{{Row: 3, Field: "risk_class", Value: "X", Key: "err.import.bad_choice", Args: map[string]any{"allowed": riskChoice.allowed}}}
+	if diff := cmp.Diff(want, rowErrs(t, err)); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	// A one-cell header that is a known column is no title: its error stands.
+	b = csvFile([][]any{row("名称"), row("某店")})
+	_, err = ReadEntities(bytes.NewReader(b), "t.csv", testRef, Options{})
+	if k := fileErrKey(t, err); k != "err.import.missing_columns" {
+		t.Errorf("key = %q, want missing_columns", k)
+	}
+	// A title above a bad header: the header's problem is reported.
+	b = csvFile([][]any{row("名录"), row("甲", "乙"), row("1", "2")})
+	_, err = ReadEntities(bytes.NewReader(b), "t.csv", testRef, Options{})
+	if k := fileErrKey(t, err); k != "err.import.unknown_columns" || err.(*domain.Error).Args["columns"] != "甲、乙" {
+		t.Errorf("error = %v, want unknown columns 甲、乙", err)
+	}
+	// A one-column file with an unknown header is not "empty".
+	b = csvFile([][]any{row("企业名"), row("某店"), row("某厂")})
+	_, err = ReadEntities(bytes.NewReader(b), "t.csv", testRef, Options{})
+	if k := fileErrKey(t, err); k != "err.import.unknown_columns" || err.(*domain.Error).Args["columns"] != "企业名" {
+		t.Errorf("error = %v, want unknown column 企业名", err)
+	}
+}
+
 func TestReadCSVEncodings(t *testing.T) {
 	c := code(t, "93", 3)
 	text := "统一社会信用代码,名称,行业,乡镇,信用风险分类,住所\r\n" + c + ",垣曲县历山镇农民专业合作社,药品零售,历山镇,D,垣曲县历山镇“舜乡”路\r\n"

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/width"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
@@ -170,7 +169,7 @@ var sciNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]*)?[eE][+-]?[0-9]+$`)
 // cell read raw), 20260331, or the text layouts of domain.ParseDate, with an
 // optional time part, which is dropped.
 func parseDate(s string, date1904 bool) (domain.Date, bool) {
-	s = width.Narrow.String(clean(s))
+	s = narrow(clean(s))
 	if s == "" {
 		return domain.Date{}, true
 	}
