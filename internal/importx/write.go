@@ -24,7 +24,7 @@ func newRowWriter(op string, w io.Writer, format string, sheet string, cols []co
 	case "xlsx":
 		return newXLSXWriter(w, sheet, cols)
 	case "csv":
-		return newCSVWriter(w)
+		return newCSVWriter(w, cols)
 	}
 	return nil, fileErr(op, "err.import.format", "ext", format)
 }
@@ -32,25 +32,48 @@ func newRowWriter(op string, w io.Writer, format string, sheet string, cols []co
 // csvWriter writes UTF-8 with a BOM, so that Excel opens Chinese text
 // correctly, and defuses formula injection.
 type csvWriter struct {
-	w   *csv.Writer
-	buf []string
+	w    *csv.Writer
+	cols []column
+	buf  []string
 }
 
-func newCSVWriter(w io.Writer) (*csvWriter, error) {
+func newCSVWriter(w io.Writer, cols []column) (*csvWriter, error) {
 	if _, err := io.WriteString(w, "\xEF\xBB\xBF"); err != nil {
 		return nil, err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	return &csvWriter{w: cw}, nil
+	return &csvWriter{w: cw, cols: cols}, nil
 }
 
 func (c *csvWriter) write(cells []string) error {
 	c.buf = c.buf[:0]
-	for _, s := range cells {
-		c.buf = append(c.buf, escapeCSV(s))
+	for i, s := range cells {
+		if i < len(c.cols) && c.cols[i].kind == kindCode && excelWouldMangle(s) {
+			// ="…" keeps the digits as text when Excel opens the CSV; the
+			// importer unwraps it.
+			s = `="` + s + `"`
+		} else {
+			s = escapeCSV(s)
+		}
+		c.buf = append(c.buf, s)
 	}
 	return c.w.Write(c.buf)
+}
+
+// excelWouldMangle reports whether Excel, opening a CSV, would turn s into
+// a number and lose part of it: an all-digit code with a leading zero or
+// more digits than it shows (an 18-digit ID becomes 1.10105E+17).
+func excelWouldMangle(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s[0] == '0' || len(s) >= 12
 }
 
 func (c *csvWriter) close() error {

@@ -24,34 +24,39 @@ var cmpEmpty = cmpopts.EquateEmpty()
 func genEntities(t testing.TB, n int) []domain.Entity {
 	out := make([]domain.Entity, n)
 	for i := range out {
-		prefix := []string{"91", "92", "93"}[i%3]
-		e := domain.Entity{
-			Code:         code(t, prefix, i),
-			Name:         fmt.Sprintf("垣曲县第%d号商户", i),
-			Kind:         domain.KindFromCode(prefix),
-			IndustryCode: testRef.Industries[i%len(testRef.Industries)].Code,
-			TownshipCode: testRef.Townships[i%len(testRef.Townships)].Code,
-			Address:      fmt.Sprintf("垣曲县新城镇中条大街%d号", i),
-			LegalRep:     []string{"张三", "李四", "", "欧阳 修"}[i%4],
-			Status:       domain.RegStatuses[i%len(domain.RegStatuses)],
-			RiskClass:    domain.RiskClasses[i%len(domain.RiskClasses)],
-		}
-		if i%2 == 0 {
-			e.RiskSetOn = domain.Date{Year: 2025, Month: 1, Day: 1}.AddDays(i % 700)
-		}
-		switch i % 50 {
-		case 7:
-			e.Name = "=HYPERLINK(\"http://x\",\"点我\")"
-		case 8:
-			e.Address = "-1 号院"
-		case 9:
-			e.LegalRep = "'王五"
-		case 10:
-			e.Name = "@某某, \"引号\"店"
-		}
-		out[i] = e
+		out[i] = genEntity(t, i)
 	}
 	return out
+}
+
+// genEntity makes the i-th generated entity.
+func genEntity(t testing.TB, i int) domain.Entity {
+	prefix := []string{"91", "92", "93"}[i%3]
+	e := domain.Entity{
+		Code:         code(t, prefix, i),
+		Name:         fmt.Sprintf("垣曲县第%d号商户", i),
+		Kind:         domain.KindFromCode(prefix),
+		IndustryCode: testRef.Industries[i%len(testRef.Industries)].Code,
+		TownshipCode: testRef.Townships[i%len(testRef.Townships)].Code,
+		Address:      fmt.Sprintf("垣曲县新城镇中条大街%d号", i),
+		LegalRep:     []string{"张三", "李四", "", "欧阳 修"}[i%4],
+		Status:       domain.RegStatuses[i%len(domain.RegStatuses)],
+		RiskClass:    domain.RiskClasses[i%len(domain.RiskClasses)],
+	}
+	if i%2 == 0 {
+		e.RiskSetOn = domain.Date{Year: 2025, Month: 1, Day: 1}.AddDays(i % 700)
+	}
+	switch i % 50 {
+	case 7:
+		e.Name = "=HYPERLINK(\"http://x\",\"点我\")"
+	case 8:
+		e.Address = "-1 号院"
+	case 9:
+		e.LegalRep = "'王五"
+	case 10:
+		e.Name = "@某某, \"引号\"店"
+	}
+	return e
 }
 
 func genInspectors(t testing.TB, n int) []domain.Inspector {
@@ -72,11 +77,19 @@ func genInspectors(t testing.TB, n int) []domain.Inspector {
 		if i%3 == 0 {
 			in.Labels = []string{"食品", "特种设备"}
 		}
-		if i%4 == 0 {
+		switch i % 8 {
+		case 0:
 			in.Phone = fmt.Sprintf("138%08d", i)
+		case 4:
+			in.Phone = fmt.Sprintf("0359-50%05d", i)
+		case 6:
+			in.Phone = fmt.Sprintf("035950%05d", i)
 		}
-		if i%7 == 0 {
+		switch i % 7 {
+		case 0:
 			in.IDNumber = "11010519491231002X"
+		case 3:
+			in.IDNumber = "140827199003151230"
 		}
 		if i%6 == 0 {
 			in.Conflicts = []domain.Conflict{{EntityCode: code(t, "91", i), Reason: "亲属：配偶经营"}, {EntityCode: code(t, "92", i+1)}}
@@ -162,6 +175,27 @@ func TestWriteCSVForExcel(t *testing.T) {
 		e.Code + ",'=1+1,企业,餐饮服务,新城镇,,'+86,存续,A,\r\n"
 	if diff := cmp.Diff(want, buf.String()); diff != "" {
 		t.Errorf("csv (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteCSVKeepsDigitsText(t *testing.T) {
+	in := domain.Inspector{DepartmentID: 1, Name: "李明", CertNo: "140827010012", CertExpiry: domain.Date{Year: 2027, Month: 1, Day: 1},
+		IDNumber: "140827199003151230", Phone: "03595021234", Status: domain.InspectorOnDuty}
+	var buf bytes.Buffer
+	if err := WriteInspectors(&buf, "csv", testRef, func(fn func(*domain.Inspector) error) error { return fn(&in) }); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\r\n")
+	want := `李明,垣曲县市场监督管理局,"=""140827010012""",2027-01-01,"=""140827199003151230""",,,否,在岗,"=""03595021234""",`
+	if lines[1] != want {
+		t.Errorf("row = %s\nwant  %s", lines[1], want)
+	}
+	rows, err := ReadInspectors(&buf, "i.csv", testRef, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(in, rows[0].Inspector, cmpEmpty); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 }
 
