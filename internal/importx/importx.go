@@ -179,11 +179,11 @@ func ReadInspectors(r io.Reader, filename string, ref Reference, o Options) ([]d
 		if in.CertNo != "" || in.DepartmentID != 0 && in.Name != "" {
 			k := in.Key()
 			if f, dup := first[k]; dup {
-				field := domain.FieldCertNo
+				field, value := domain.FieldCertNo, in.CertNo
 				if in.CertNo == "" {
-					field = domain.FieldName
+					field, value = domain.FieldName, in.Name
 				}
-				rec.fail(field, k, "err.import.duplicate_inspector", "first", f)
+				rec.fail(field, value, "err.import.duplicate_inspector", "first", f)
 			} else {
 				first[k] = rec.row
 			}

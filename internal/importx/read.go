@@ -33,6 +33,7 @@ func matchHeader(op string, cols []column, cells []string) (*header, error) {
 	}
 	h := &header{cols: cols, index: map[string]int{}}
 	var unknown, dup []string
+	given := map[string]string{} // field -> header text that named it first
 	for pos, raw := range cells {
 		name := clean(raw)
 		if name == "" {
@@ -51,10 +52,11 @@ func matchHeader(op string, cols []column, cells []string) (*header, error) {
 		default:
 			f := cols[ci].field
 			if _, seen := h.index[f]; seen {
-				dup = append(dup, name)
+				dup = append(dup, given[f]+"/"+name)
 				continue
 			}
 			h.index[f] = pos
+			given[f] = name
 		}
 	}
 	if len(dup) > 0 {

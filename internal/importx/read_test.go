@@ -172,7 +172,7 @@ func TestReadFileLevelErrors(t *testing.T) {
 		{"missing columns", "m.xlsx", xlsxFile(t, [][]any{row("名称", "行业", "乡镇"), row("a", "b", "c")}, nil), Options{}, "err.import.missing_columns",
 			map[string]any{"columns": "统一社会信用代码、信用风险分类"}},
 		{"duplicate column", "d.csv", csvFile([][]any{append(row("企业名称"), entityHeader...), append(row("x"), good...)}), Options{}, "err.import.duplicate_column",
-			map[string]any{"columns": "名称"}},
+			map[string]any{"columns": "企业名称/名称"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadEntities(bytes.NewReader(tc.data), tc.filename, testRef, tc.opt)
@@ -304,6 +304,9 @@ func TestReadEntitiesRowErrors(t *testing.T) {
 			{Row: 2, Field: "risk_class", Value: "E", Key: "err.import.bad_choice", Args: map[string]any{"allowed": riskChoice.allowed}},
 			{Row: 2, Field: "risk_set_on", Value: "2026-02-30", Key: "err.bad_date"},
 		}},
+		{"month only is no date", row(ok, "某店", "", "餐饮服务", "新城镇", "", "", "", "A", "2026.03"), []domain.FieldError{
+			{Row: 2, Field: "risk_set_on", Value: "2026.03", Key: "err.bad_date"},
+		}},
 		{"bad code charset", row("91140827MA0000010I", "某店", "", "餐饮服务", "新城镇", "", "", "", "A", ""), []domain.FieldError{
 			{Row: 2, Field: "code", Value: "91140827MA0000010I", Key: "err.code.charset"},
 		}},
@@ -413,7 +416,7 @@ func TestReadInspectors(t *testing.T) {
 				{Row: 5, Field: "status", Value: "退休", Key: "err.import.bad_choice", Args: map[string]any{"allowed": inspectorStatusChoice.allowed}},
 				{Row: 5, Field: "conflicts", Value: "X", Key: "err.code.length"},
 				{Row: 6, Field: "phone", Value: "1.38E+10", Key: "err.import.sci_number", Args: map[string]any{"cell": "J6"}},
-				{Row: 7, Field: "name", Value: "王芳@1", Key: "err.import.duplicate_inspector", Args: map[string]any{"first": 3}},
+				{Row: 7, Field: "name", Value: "王芳", Key: "err.import.duplicate_inspector", Args: map[string]any{"first": 3}},
 			}
 			if diff := cmp.Diff(want, rowErrs(t, err)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)

@@ -165,6 +165,10 @@ var (
 // mark of an 18-digit code stored as a number and so cut to 15 digits.
 var sciNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]*)?[eE][+-]?[0-9]+$`)
 
+// minSerial is 1950-01-01 as an Excel serial: no date in the directories
+// is older, and a smaller number is more likely "2026.03" than a date.
+const minSerial = 18264
+
 // parseDate reads a date cell: an Excel serial number (a date-formatted
 // cell read raw), 20260331, or the text layouts of domain.ParseDate, with an
 // optional time part, which is dropped.
@@ -178,7 +182,7 @@ func parseDate(s string, date1904 bool) (domain.Date, bool) {
 		case len(s) == 8 && !strings.Contains(s, "."):
 			d, err := domain.ParseDate(s[:4] + "-" + s[4:6] + "-" + s[6:])
 			return d, err == nil && d.String() == s[:4]+"-"+s[4:6]+"-"+s[6:]
-		case f >= 1 && f < 100000:
+		case f >= minSerial && f < 100000:
 			t, err := excelize.ExcelDateToTime(f, date1904)
 			if err != nil {
 				return domain.Date{}, false
