@@ -2,6 +2,7 @@ package importx
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -219,6 +220,18 @@ func TestReadSkipsTitleRow(t *testing.T) {
 	_, err = ReadEntities(bytes.NewReader(b), "t.csv", testRef, Options{})
 	if k := fileErrKey(t, err); k != "err.import.unknown_columns" || err.(*domain.Error).Args["columns"] != "企业名" {
 		t.Errorf("error = %v, want unknown column 企业名", err)
+	}
+}
+
+// failingReader is an upload that breaks off.
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+func TestReadBrokenUpload(t *testing.T) {
+	_, err := ReadInspectors(failingReader{}, "a.xlsx", testRef, Options{})
+	if k := fileErrKey(t, err); k != "err.import.read" {
+		t.Errorf("key = %q", k)
 	}
 }
 

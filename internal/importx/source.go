@@ -62,7 +62,8 @@ func openTable(op string, r io.Reader, filename string, o Options) (table, error
 	limit := o.maxBytes()
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, domain.E(op, domain.KindInternal, "err.import.read").Wrap(err)
+		// Almost always an upload that broke off: the user's to retry.
+		return nil, fileErr(op, "err.import.read").Wrap(err)
 	}
 	if int64(len(b)) > limit {
 		return nil, fileErr(op, "err.import.too_big", "max", mibString(limit))
