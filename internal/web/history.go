@@ -37,16 +37,21 @@ func (s *Server) history(r *http.Request, sess *session, objectType, key string)
 	default:
 		return nil, false, err
 	}
+	depts, err := s.departmentNames(r)
+	if err != nil {
+		return nil, false, err
+	}
 	out := make([]historyEntry, 0, len(list.Items))
 	for _, a := range list.Items {
-		out = append(out, historyEntry{At: a.At, Actor: a.ActorName, Action: a.Action, Changes: diffJSON(printer(r), a.Before, a.After)})
+		out = append(out, historyEntry{At: a.At, Actor: a.ActorName, Action: a.Action, Changes: diffJSON(printer(r), depts, a.Before, a.After)})
 	}
 	return out, true, nil
 }
 
 // diffJSON lists the top-level fields whose values differ between two JSON
-// objects; "updated_at" and similar bookkeeping fields are left out.
-func diffJSON(p *i18n.Printer, before, after string) []fieldChange {
+// objects, labelled and with values in the reader's language where the
+// catalogue knows them; bookkeeping fields are left out.
+func diffJSON(p *i18n.Printer, depts map[int64]string, before, after string) []fieldChange {
 	var b, a map[string]any
 	if before != "" {
 		_ = json.Unmarshal([]byte(before), &b)
@@ -68,11 +73,41 @@ func diffJSON(p *i18n.Printer, before, after string) []fieldChange {
 		}
 		bv, av := jsonText(b[k]), jsonText(a[k])
 		if bv != av {
-			out = append(out, fieldChange{Field: fieldLabel(p, k), Before: bv, After: av})
+			out = append(out, fieldChange{Field: fieldLabel(p, k), Before: valueLabel(p, depts, k, b[k]), After: valueLabel(p, depts, k, a[k])})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
+}
+
+// valueLabel shows a recorded value as a person reads it: yes/no for
+// flags, the department's name for its ID, the label of a closed choice.
+func valueLabel(p *i18n.Printer, depts map[int64]string, field string, v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return p.T("web.yes")
+		}
+		return p.T("web.no")
+	case float64:
+		if field == "department_id" || field == "department" {
+			if name, ok := depts[int64(x)]; ok {
+				return name
+			}
+		}
+	case string:
+		prefixes := map[string][]string{
+			"status": {"web.status.", "web.istatus."},
+			"role":   {"web.role."},
+			"kind":   {"web.kind."},
+		}[field]
+		for _, pre := range prefixes {
+			if t := p.T(pre + x); t != pre+x {
+				return t
+			}
+		}
+	}
+	return jsonText(v)
 }
 
 func jsonText(v any) string {
@@ -92,6 +127,9 @@ func jsonText(v any) string {
 // name when the catalogue has none.
 func fieldLabel(p *i18n.Printer, name string) string {
 	if l := p.Field(name); l != "field."+name {
+		return l
+	}
+	if l := p.T("web.field." + name); l != "web.field."+name {
 		return l
 	}
 	return name
