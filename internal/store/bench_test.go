@@ -23,13 +23,23 @@ func benchRows(f *storetest.Fixture, n int) []domain.EntityRow {
 // SQLite store: validation, lookups, inserts and 100,000 audit rows in one
 // transaction. The target is well under 8 s per import.
 func BenchmarkImportEntities(b *testing.B) {
+	benchImport(b, func(b testing.TB) *store.Store { return storetest.New(b) })
+}
+
+// BenchmarkImportEntitiesPostgres is the same on PostgreSQL, when
+// YIYEYICHA_TEST_POSTGRES is set.
+func BenchmarkImportEntitiesPostgres(b *testing.B) {
+	benchImport(b, storetest.NewPostgres)
+}
+
+func benchImport(b *testing.B, open func(testing.TB) *store.Store) {
 	const n = benchImportRows
 	var f *storetest.Fixture
 	var rows []domain.EntityRow
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		s := storetest.New(b)
+		s := open(b)
 		if f == nil {
 			f = storetest.Seed(b, s)
 			rows = benchRows(f, n)

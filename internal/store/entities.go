@@ -51,9 +51,8 @@ func (a *batchArgs) add(v any) string {
 // entityWhere builds the WHERE clause of an entity filter.
 func entityWhere(f domain.EntityFilter, args *sqlArgs) string {
 	var where []string
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(name LIKE "+args.add("%"+likeEscape(q)+"%")+` ESCAPE '\' OR code LIKE `+
-			args.add(likeEscape(validate.NormalizeCode(q))+"%")+` ESCAPE '\')`)
+	if c := searchCond("name", "code", f.Query, args); c != "" {
+		where = append(where, c)
 	}
 	if f.Industry != "" {
 		where = append(where, "industry_code = "+args.add(f.Industry))
@@ -71,6 +70,46 @@ func entityWhere(f domain.EntityFilter, args *sqlArgs) string {
 		return ""
 	}
 	return " WHERE " + strings.Join(where, " AND ")
+}
+
+// searchCond is the condition of a search box: a substring of the name,
+// or a prefix of the credit code. The code prefix is a range on the code
+// index (LIKE cannot use it on SQLite); a query that can only be a code
+// (six or more code characters) does not also scan every name.
+func searchCond(nameCol, codeCol, query string, args *sqlArgs) string {
+	q := strings.TrimSpace(query)
+	if q == "" {
+		return ""
+	}
+	c := validate.NormalizeCode(q)
+	// Arguments are added in the order their names appear: PostgreSQL
+	// refuses a parameter that the statement does not use.
+	code := func() string {
+		// Code characters are 0-9 and A-Z, so the successor of the last one
+		// bounds the range and no code lies between.
+		hi := c[:len(c)-1] + string(c[len(c)-1]+1)
+		return "(" + codeCol + " >= " + args.add(c) + " AND " + codeCol + " < " + args.add(hi) + ")"
+	}
+	switch {
+	case codeChars(c) && len(c) >= 6:
+		return code()
+	case codeChars(c):
+		name := nameCol + " LIKE " + args.add("%"+likeEscape(q)+"%") + ` ESCAPE '\'`
+		return "(" + name + " OR " + code() + ")"
+	}
+	return nameCol + " LIKE " + args.add("%"+likeEscape(q)+"%") + ` ESCAPE '\'`
+}
+
+func codeChars(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // orderBy turns a sort key ("name", "-name" …) into an ORDER BY clause

@@ -30,8 +30,7 @@ func (s *Store) PublicSearch(ctx context.Context, query string, p domain.Page) (
 		return out, nil
 	}
 	var args sqlArgs
-	where := " WHERE (e.name LIKE " + args.add("%"+likeEscape(query)+"%") + ` ESCAPE '\' OR e.code LIKE ` +
-		args.add(likeEscape(validate.NormalizeCode(query))+"%") + ` ESCAPE '\')`
+	where := " WHERE " + searchCond("e.name", "e.code", query, &args)
 	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM entities e"+where, args...).Scan(&out.Total); err != nil {
 		return nil, internal(op, err)
 	}
