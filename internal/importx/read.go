@@ -206,10 +206,11 @@ func readTable(op string, r io.Reader, filename string, o Options, cols []column
 				continue
 			}
 			empty = false
+			quoted := false
 			if t.textEscaped() {
-				v = unescapeCSV(v)
+				v, quoted = unescapeCSV(v)
 			}
-			if c.kind == kindCode {
+			if c.kind == kindCode && !quoted {
 				if n := narrow(v); sciNumber.MatchString(n) {
 					cell, _ := excelize.CoordinatesToCellName(pos+1, row)
 					rec.fail(c.field, v, "err.import.sci_number", "cell", cell)
@@ -264,13 +265,14 @@ func escapeCSV(s string) string {
 }
 
 // unescapeCSV undoes escapeCSV, and unwraps ="…", the way Excel users keep
-// long numbers as text in CSV.
-func unescapeCSV(s string) string {
+// long numbers as text in CSV; quoted reports the latter, a value the user
+// marked as text.
+func unescapeCSV(s string) (v string, quoted bool) {
 	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune(formulaStarts+"'", rune(s[1])) {
-		return s[1:]
+		return s[1:], false
 	}
 	if len(s) >= 3 && strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) {
-		return s[2 : len(s)-1]
+		return s[2 : len(s)-1], true
 	}
-	return s
+	return s, false
 }

@@ -163,7 +163,9 @@ var (
 
 // sciNumber matches a number Excel has written in scientific notation, the
 // mark of an 18-digit code stored as a number and so cut to 15 digits.
-var sciNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]*)?[eE][+-]?[0-9]+$`)
+// Excel always writes the exponent's sign, which keeps certificate numbers
+// like "2023E001" out.
+var sciNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]*)?[eE][+-][0-9]+$`)
 
 // minSerial is 1950-01-01 as an Excel serial: no date in the directories
 // is older, and a smaller number is more likely "2026.03" than a date.

@@ -89,3 +89,14 @@ func TestResolverAmbiguity(t *testing.T) {
 		}
 	}
 }
+
+func TestSciNumber(t *testing.T) {
+	for in, want := range map[string]bool{
+		"9.13501E+17": true, "9.1350100000000006E+17": true, "1.10105E+17": true, "1E+5": true, "9.1e-3": true,
+		"2023E001": false, "91350100M000100Y43": false, "913501000000000000": false, "E+17": false, "": false,
+	} {
+		if got := sciNumber.MatchString(in); got != want {
+			t.Errorf("sciNumber(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -49,9 +49,9 @@ func newCSVWriter(w io.Writer, cols []column) (*csvWriter, error) {
 func (c *csvWriter) write(cells []string) error {
 	c.buf = c.buf[:0]
 	for i, s := range cells {
-		if i < len(c.cols) && c.cols[i].kind == kindCode && excelWouldMangle(s) {
-			// ="…" keeps the digits as text when Excel opens the CSV; the
-			// importer unwraps it.
+		if i < len(c.cols) && c.cols[i].kind == kindCode && (excelWouldMangle(s) || sciNumber.MatchString(s)) {
+			// ="…" keeps the digits as text when Excel opens the CSV, and
+			// tells the importer that "1E+5" is meant as text; it unwraps it.
 			s = `="` + s + `"`
 		} else {
 			s = escapeCSV(s)

@@ -179,22 +179,37 @@ func TestWriteCSVForExcel(t *testing.T) {
 }
 
 func TestWriteCSVKeepsDigitsText(t *testing.T) {
-	in := domain.Inspector{DepartmentID: 1, Name: "李明", CertNo: "140827010012", CertExpiry: domain.Date{Year: 2027, Month: 1, Day: 1},
-		IDNumber: "140827199003151230", Phone: "03595021234", Status: domain.InspectorOnDuty}
+	ins := []domain.Inspector{
+		{DepartmentID: 1, Name: "李明", CertNo: "140827010012", CertExpiry: domain.Date{Year: 2027, Month: 1, Day: 1},
+			IDNumber: "140827199003151230", Phone: "03595021234", Status: domain.InspectorOnDuty},
+		{DepartmentID: 2, Name: "赵强", CertNo: "1E+5", CertExpiry: domain.Date{Year: 2027, Month: 1, Day: 1}, Status: domain.InspectorOnDuty},
+	}
 	var buf bytes.Buffer
-	if err := WriteInspectors(&buf, "csv", testRef, func(fn func(*domain.Inspector) error) error { return fn(&in) }); err != nil {
+	err := WriteInspectors(&buf, "csv", testRef, func(fn func(*domain.Inspector) error) error {
+		for i := range ins {
+			if err := fn(&ins[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(buf.String(), "\r\n")
-	want := `李明,垣曲县市场监督管理局,"=""140827010012""",2027-01-01,"=""140827199003151230""",,,否,在岗,"=""03595021234""",`
-	if lines[1] != want {
-		t.Errorf("row = %s\nwant  %s", lines[1], want)
+	want := []string{
+		`李明,垣曲县市场监督管理局,"=""140827010012""",2027-01-01,"=""140827199003151230""",,,否,在岗,"=""03595021234""",`,
+		`赵强,垣曲县消防救援大队,"=""1E+5""",2027-01-01,,,,否,在岗,,`,
+	}
+	if diff := cmp.Diff(want, lines[1:3]); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 	rows, err := ReadInspectors(&buf, "i.csv", testRef, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(in, rows[0].Inspector, cmpEmpty); diff != "" {
+	got := []domain.Inspector{rows[0].Inspector, rows[1].Inspector}
+	if diff := cmp.Diff(ins, got, cmpEmpty); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 }
@@ -348,7 +363,7 @@ func replaceEntry(t *testing.T, b []byte, name string, deflated []byte, crc uint
 
 func TestEscapeCSVRoundTrip(t *testing.T) {
 	for _, s := range []string{"", "a", "=1", "+1", "-", "@x", "'", "''=", "'a", "\tx", "=\"x\""} {
-		if got := unescapeCSV(escapeCSV(s)); got != s {
+		if got, _ := unescapeCSV(escapeCSV(s)); got != s {
 			t.Errorf("unescape(escape(%q)) = %q", s, got)
 		}
 		if e := escapeCSV(s); e != "" && strings.ContainsRune("=+-@\t\r", rune(e[0])) {
