@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/demo"
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
 
 // BenchmarkImportEntitiesXLSX imports a 100,000-row workbook through the
@@ -24,10 +25,23 @@ func BenchmarkImportEntitiesXLSX(b *testing.B) {
 	}
 	m.Close()
 	file := filepath.Join(dir, "entities.xlsx")
-	rows := make([][]any, n)
-	for i := range rows {
-		rows[i] = []any{code(i), fmt.Sprintf("垣曲县测试%06d饭店", i), demo.Industries[i%len(demo.Industries)].Name,
-			demo.Townships[i%len(demo.Townships)].Name, fmt.Sprintf("垣曲县新城镇舜乡街%d号", i%300+1), "张三", string("ABCD"[i%4])}
+	// Realistic rows from the demo generator (a seed other than the
+	// template's), so that names and codes arrive in random order as in a
+	// real registry extract.
+	industry, township := map[string]string{}, map[string]string{}
+	for _, in := range demo.Industries {
+		industry[in.Code] = in.Name
+	}
+	for _, t := range demo.Townships {
+		township[t.Code] = t.Name
+	}
+	rows := make([][]any, 0, n)
+	err := demo.Businesses(demo.Options{Entities: n, Seed: 6}, func(_ int, e domain.Entity) error {
+		rows = append(rows, []any{e.Code, e.Name, industry[e.IndustryCode], township[e.TownshipCode], e.Address, e.LegalRep, string(e.RiskClass)})
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 	writeXLSX(b, file, rows)
 	tmpl, err := os.ReadFile(template)

@@ -25,6 +25,7 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/i18n"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
+	"github.com/yiyeyicha/yiyeyicha/internal/web"
 )
 
 // Exit statuses of the command.
@@ -55,7 +56,7 @@ type Main struct {
 	servers    []*http.Server
 	addr       string
 	publicAddr string
-	uploadDir  string
+	web        *web.Server
 	doneCh     chan error // a server stopped by itself
 }
 
@@ -276,8 +277,8 @@ func (m *Main) done() chan error {
 // within ShutdownTimeout) and closes the store.
 func (m *Main) Close() error {
 	m.mu.Lock()
-	servers, st, uploads := m.servers, m.store, m.uploadDir
-	m.servers, m.store, m.uploadDir = nil, nil, ""
+	servers, st, w := m.servers, m.store, m.web
+	m.servers, m.store, m.web = nil, nil, nil
 	m.mu.Unlock()
 	var errs []error
 	if len(servers) > 0 {
@@ -289,8 +290,8 @@ func (m *Main) Close() error {
 			}
 		}
 	}
-	if uploads != "" {
-		if err := os.RemoveAll(uploads); err != nil {
+	if w != nil {
+		if err := w.Close(); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -97,10 +97,10 @@ func (m *Main) serve(st *store.Store, addr, publicAddr string, secure bool) erro
 	if err != nil {
 		return err
 	}
-	// The web face keeps uploads awaiting confirmation in a private
-	// temporary directory; Close removes it.
+	// The web face keeps uploads awaiting confirmation in a temporary
+	// directory; Close removes it once the servers have stopped.
 	m.mu.Lock()
-	m.uploadDir = srv.UploadDir()
+	m.web = srv
 	m.mu.Unlock()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -48,14 +48,14 @@ func Generate(ctx context.Context, s *store.Store, o Options) ([]Account, error)
 	if err := fillDeptIDs(ctx, s, deptIDs); err != nil {
 		return nil, err
 	}
-	for _, t := range Townships {
-		t := t
+	for i := range Townships {
+		t := Townships[i]
 		if err := s.SaveTownship(ctx, sys, &t); err != nil {
 			return nil, fmt.Errorf("demo: township %s: %w", t.Code, err)
 		}
 	}
-	for _, in := range Industries {
-		in := in
+	for i := range Industries {
+		in := Industries[i]
 		if err := s.SaveIndustry(ctx, sys, &in); err != nil {
 			return nil, fmt.Errorf("demo: industry %s: %w", in.Code, err)
 		}

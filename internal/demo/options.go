@@ -67,3 +67,17 @@ func Accounts(o Options) []Account {
 	}
 	return out
 }
+
+// Businesses calls fn with each business of the dataset o describes, in
+// order, without a store: for benchmarks and test files that need
+// realistic rows.
+func Businesses(o Options, fn func(i int, e domain.Entity) error) error {
+	o = o.withDefaults()
+	g := newGenerator(o)
+	for i := range o.Entities {
+		if err := fn(i, g.entity(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
