@@ -453,3 +453,42 @@ func TestReadInspectors(t *testing.T) {
 		})
 	}
 }
+
+// TestReadTruncatedXLSX cuts a workbook at many points: every cut is a
+// clear file error, never a panic or an internal error.
+func TestReadTruncatedXLSX(t *testing.T) {
+	b := xlsxFile(t, [][]any{entityHeader, row(code(t, "91", 1), "某店", "", "餐饮服务", "新城镇", "", "", "", "A")}, nil)
+	for n := 4; n < len(b); n += len(b)/40 + 1 {
+		_, err := ReadEntities(bytes.NewReader(b[:n]), "cut.xlsx", testRef, Options{})
+		if !domain.IsKind(err, domain.KindInvalid) {
+			t.Errorf("cut at %d/%d: %v (kind %q)", n, len(b), err, domain.ErrorKind(err))
+		}
+	}
+}
+
+// TestReadMalformedXLSXParts damages the XML inside a well-formed zip.
+func TestReadMalformedXLSXParts(t *testing.T) {
+	good := xlsxFile(t, [][]any{entityHeader, row(code(t, "91", 1), "某店", "", "餐饮服务", "新城镇", "", "", "", "A")}, nil)
+	for _, tc := range []struct {
+		name, part, content string
+	}{
+		{"sheet not xml", "xl/worksheets/sheet1.xml", "garbage"},
+		{"bad cell reference", "xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="1"><c r="??" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`},
+		{"shared string out of range", "xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>999999</v></c></row></sheetData></worksheet>`},
+		{"workbook not xml", "xl/workbook.xml", "<workbook><sheets>"},
+		{"no sheets", "xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := rewriteZip(t, good, func(name string, data []byte) []byte {
+				if name == tc.part {
+					return []byte(tc.content)
+				}
+				return data
+			})
+			_, err := ReadEntities(bytes.NewReader(b), "m.xlsx", testRef, Options{})
+			if !domain.IsKind(err, domain.KindInvalid) {
+				t.Errorf("err = %v (kind %q), want a file error", err, domain.ErrorKind(err))
+			}
+		})
+	}
+}
