@@ -38,7 +38,12 @@ func newEnv(t *testing.T) *env {
 		t.Fatalf("New: %v", err)
 	}
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		ts.Close()
+		if err := srv.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	return &env{t: t, store: st, fx: fx, srv: srv, ts: ts, logs: logs}
 }
 

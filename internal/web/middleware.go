@@ -49,6 +49,9 @@ func securityHeaders(h http.Handler) http.Handler {
 // switch in the header keeps its effect on the following pages.
 func (s *Server) rememberLang(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Pages differ by language, so no shared cache may hand one
+		// visitor's language to another.
+		w.Header().Add("Vary", "Accept-Language, Cookie")
 		if q := r.URL.Query().Get("lang"); q != "" {
 			for _, l := range i18n.Langs {
 				if q == string(l) {

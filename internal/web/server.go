@@ -15,7 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
@@ -32,15 +32,17 @@ type Options struct {
 // Server holds the parsed templates, static files and in-memory state
 // (login limiter, upload directory) of the web face.
 type Server struct {
-	store     *store.Store
-	log       *slog.Logger
-	api       http.Handler
-	secure    bool
-	pages     map[string]*template.Template
-	static    *staticFiles
-	limiter   *loginLimiter
-	uploadDir string
-	now       func() time.Time
+	store   *store.Store
+	log     *slog.Logger
+	api     http.Handler
+	secure  bool
+	pages   map[string]*template.Template
+	static  *staticFiles
+	limiter *loginLimiter
+	now     func() time.Time
+
+	uploadMu  sync.Mutex
+	uploadDir string // created on the first upload
 }
 
 // New parses the templates and prepares the static files. A template that
@@ -70,20 +72,42 @@ func New(o Options) (*Server, error) {
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
-	// Uploaded files wait here between preview and confirmation; the
-	// directory is private to this process's user.
-	s.uploadDir, err = os.MkdirTemp("", "yiyeyicha-uploads-")
-	if err != nil {
-		return nil, fmt.Errorf("web: upload directory: %w", err)
-	}
-	if err := os.Chmod(s.uploadDir, 0o700); err != nil {
-		return nil, fmt.Errorf("web: upload directory: %w", err)
-	}
 	return s, nil
 }
 
-// UploadDir is the private directory where uploads wait for confirmation.
-func (s *Server) UploadDir() string { return filepath.Clean(s.uploadDir) }
+// uploads returns the private directory where uploaded files wait between
+// preview and confirmation, creating it on first use so that a server that
+// never receives an upload (the public portal) leaves nothing behind.
+func (s *Server) uploads() (string, error) {
+	s.uploadMu.Lock()
+	defer s.uploadMu.Unlock()
+	if s.uploadDir == "" {
+		dir, err := os.MkdirTemp("", "yiyeyicha-uploads-")
+		if err != nil {
+			return "", fmt.Errorf("web: upload directory: %w", err)
+		}
+		// MkdirTemp makes it 0700 already; say so explicitly, since the
+		// files hold other departments' unpublished data.
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return "", fmt.Errorf("web: upload directory: %w", err)
+		}
+		s.uploadDir = dir
+	}
+	return s.uploadDir, nil
+}
+
+// Close removes the uploads still waiting for confirmation. The handlers
+// must not be used afterwards.
+func (s *Server) Close() error {
+	s.uploadMu.Lock()
+	defer s.uploadMu.Unlock()
+	if s.uploadDir == "" {
+		return nil
+	}
+	err := os.RemoveAll(s.uploadDir)
+	s.uploadDir = ""
+	return err
+}
 
 // Handler serves everything: the portal at /, the staff side behind /login
 // and /staff/, /healthz, /static/ and, when configured, /api/v1/.
@@ -123,6 +147,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	staff := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
 		mux.Handle(pattern, s.requireUser(h))
 	}
+	mux.Handle("GET /staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
 	staff("GET /staff/{$}", s.showStaffHome)
 
 	staff("GET /staff/entities", s.listEntities)

@@ -35,7 +35,16 @@ type upload struct {
 
 var uploadIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-func (s *Server) uploadPath(id, ext string) string { return filepath.Join(s.uploadDir, id+ext) }
+// uploadPath names a file of an upload; "" when the directory cannot be
+// made, which makes every later file operation fail cleanly.
+func (s *Server) uploadPath(id, ext string) string {
+	dir, err := s.uploads()
+	if err != nil {
+		s.log.Error("upload directory", "err", err)
+		return ""
+	}
+	return filepath.Join(dir, id+ext)
+}
 
 // saveUpload copies the file into the private directory and records who
 // uploaded it.
@@ -45,6 +54,9 @@ func (s *Server) saveUpload(u *upload, r io.Reader) error {
 		return err
 	}
 	u.ID = hex.EncodeToString(b[:])
+	if _, err := s.uploads(); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(s.uploadPath(u.ID, ".data"), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
@@ -89,7 +101,11 @@ func (s *Server) removeUpload(id string) {
 // sweepUploads deletes uploads older than their time to live. It runs on
 // each new upload, so the directory stays small without a background job.
 func (s *Server) sweepUploads() {
-	entries, err := os.ReadDir(s.uploadDir)
+	dir, err := s.uploads()
+	if err != nil {
+		return
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
@@ -101,7 +117,7 @@ func (s *Server) sweepUploads() {
 		name := e.Name()
 		id := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".data")
 		if uploadIDPattern.MatchString(id) {
-			os.Remove(filepath.Join(s.uploadDir, name))
+			os.Remove(filepath.Join(dir, name))
 		}
 	}
 }
