@@ -136,12 +136,8 @@ func (s *server) wrap(rt route) http.Handler {
 		allowed[q] = true
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for name := range r.URL.Query() {
-			if !allowed[name] {
-				s.writeError(w, r, invalidParam(name, "err.api.unknown_param"))
-				return
-			}
-		}
+		// Authentication first: without a valid token a caller learns
+		// nothing, not even which parameters a route takes.
 		var a domain.Actor
 		if rt.Auth {
 			u, err := s.authenticate(r.Context(), r)
@@ -151,6 +147,12 @@ func (s *server) wrap(rt route) http.Handler {
 			}
 			a = domain.ActorOf(u)
 			r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+		}
+		for name := range r.URL.Query() {
+			if !allowed[name] {
+				s.writeError(w, r, invalidParam(name, "err.api.unknown_param"))
+				return
+			}
 		}
 		if err := rt.Handle(s, w, r, a); err != nil {
 			s.writeError(w, r, err)
@@ -171,25 +173,30 @@ func (s *server) authenticate(ctx context.Context, r *http.Request) (*domain.Use
 	}
 	token, ok := bearer(r)
 	if !ok {
-		return nil, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_scheme")}
+		return nil, &authError{"invalid_request", domain.E(op, domain.KindUnauthorized, "err.api.token_scheme")}
 	}
 	u, err := s.store.TokenUser(ctx, token)
 	if err != nil {
 		switch domain.ErrorKind(err) {
 		case domain.KindUnauthorized, domain.KindNotFound, domain.KindForbidden:
-			return nil, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_invalid").Wrap(err)}
+			return nil, &authError{"invalid_token", domain.E(op, domain.KindUnauthorized, "err.api.token_invalid").Wrap(err)}
 		}
 		return nil, err
 	}
 	if u == nil || u.Disabled {
-		return nil, &authError{domain.E(op, domain.KindUnauthorized, "err.api.token_invalid")}
+		return nil, &authError{"invalid_token", domain.E(op, domain.KindUnauthorized, "err.api.token_invalid")}
 	}
 	return u, nil
 }
 
-// authError marks a token that was presented but refused, so that the
-// WWW-Authenticate header can say error="invalid_token" (RFC 6750).
-type authError struct{ err *domain.Error }
+// authError marks credentials that were presented but refused, so that
+// the WWW-Authenticate header can say why (RFC 6750: invalid_token for an
+// unknown, revoked or disabled user's token, invalid_request for a
+// malformed header).
+type authError struct {
+	code string
+	err  *domain.Error
+}
 
 func (e *authError) Error() string { return e.err.Error() }
 func (e *authError) Unwrap() error { return e.err }

@@ -94,7 +94,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		v := `Bearer realm="yiyeyicha"`
 		var ae *authError
 		if errors.As(err, &ae) {
-			v += `, error="invalid_token"`
+			v += `, error="` + ae.code + `"`
 		}
 		w.Header().Set("WWW-Authenticate", v)
 	}
