@@ -315,6 +315,11 @@ func (s *Store) Login(ctx context.Context, username, pw string) (string, *domain
 				return err
 			}
 		}
+		// Forget this user's sessions that ended long ago, so the table
+		// does not grow with every login for ever.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, u.ID, s.ts(now.Add(-30*24*time.Hour))); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5)`,
 			hash, u.ID, s.ts(now), s.ts(now.Add(s.SessionTTL)), false); err != nil {
 			return err

@@ -110,6 +110,16 @@ func TestSessionsRevokeAndExpire(t *testing.T) {
 			}
 			wantKind(t, s.SetDisabled(ctx, f.Office, f.Office.UserID, true), domain.KindConflict)
 		})
+		t.Run("old sessions are forgotten", func(t *testing.T) {
+			if n := len(dump(t, s)["sessions"]); n < 2 {
+				t.Fatalf("only %d sessions before the cleanup", n)
+			}
+			now = now.Add(31 * 24 * time.Hour)
+			login()
+			if n := len(dump(t, s)["sessions"]); n != 1 {
+				t.Errorf("%d sessions after a login a month later, want only the new one", n)
+			}
+		})
 		t.Run("tokens are stored hashed", func(t *testing.T) {
 			tok := login()
 			d := dump(t, s)

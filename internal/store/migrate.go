@@ -39,7 +39,7 @@ func Migrations(engine string) ([]Migration, error) {
 		num, rest, ok := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil || len(num) != 4 || v <= 0 {
-			return nil, fmt.Errorf("store: Migration %s/%s: name must be NNNN_name.sql", engine, name)
+			return nil, fmt.Errorf("store: migration %s/%s: name must be NNNN_name.sql", engine, name)
 		}
 		b, err := fs.ReadFile(migrationsFS, path.Join(dir, name))
 		if err != nil {

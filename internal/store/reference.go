@@ -12,6 +12,10 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// fieldRefCode names the code of a department, township or industry in
+// field errors ("field.code" is the credit code).
+const fieldRefCode = "ref_code"
+
 const departmentCols = `id, code, name, short_name, liaison, liaison_phone, leader, leader_phone, updated_at`
 
 func scanDepartment(sc interface{ Scan(...any) error }, d *domain.Department) error {
@@ -63,7 +67,7 @@ func validateDepartment(d *domain.Department) error {
 	d.LiaisonPhone = strings.TrimSpace(d.LiaisonPhone)
 	d.Leader = strings.TrimSpace(d.Leader)
 	d.LeaderPhone = strings.TrimSpace(d.LeaderPhone)
-	refText(v, "code", d.Code, true)
+	refText(v, fieldRefCode, d.Code, true)
 	refText(v, domain.FieldName, d.Name, true)
 	for f, val := range map[string]string{"short_name": d.ShortName, "liaison": d.Liaison, "liaison_phone": d.LiaisonPhone, "leader": d.Leader, "leader_phone": d.LeaderPhone} {
 		refText(v, f, val, false)
@@ -113,7 +117,7 @@ leader = $6, leader_phone = $7, updated_at = $8 WHERE id = $9`,
 				d.Code, d.Name, d.ShortName, d.Liaison, d.LiaisonPhone, d.Leader, d.LeaderPhone, s.ts(now), d.ID)
 		}
 		if isUnique(err) {
-			return domain.E("store."+op, domain.KindConflict, "err.department_taken", "code", d.Code, "name", d.Name).WithField("code")
+			return domain.E("store."+op, domain.KindConflict, "err.department_taken", "code", d.Code, "name", d.Name).WithField(fieldRefCode)
 		}
 		if err != nil {
 			return err
@@ -181,7 +185,7 @@ func (s *Store) saveCodeName(ctx context.Context, a domain.Actor, op, table, obj
 	}
 	*code, *name = strings.TrimSpace(*code), strings.TrimSpace(*name)
 	v := &domain.ValidationError{Op: "store." + op}
-	refText(v, "code", *code, true)
+	refText(v, fieldRefCode, *code, true)
 	refText(v, domain.FieldName, *name, true)
 	if err := v.Err(); err != nil {
 		return err
