@@ -837,3 +837,23 @@ func TestImportMultipart(t *testing.T) {
 		}
 	})
 }
+
+// TestPanicBecomesInternalError: a handler that panics (here: no store at
+// all) answers the usual 500 body, and the log has the panic.
+func TestPanicBecomesInternalError(t *testing.T) {
+	var logBuf bytes.Buffer
+	h := New(nil, slogTo(&logBuf))
+	r := httptest.NewRequestWithContext(t.Context(), "GET", "/api/v1/departments", nil)
+	r.Header.Set("Authorization", "Bearer x")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 500 {
+		t.Fatalf("status = %d, want 500: %s", w.Code, w.Body.String())
+	}
+	if got := decode[ErrorBody](t, w).Error; got.Kind != domain.KindInternal || got.Message != "内部错误，请稍后重试或联系管理员" {
+		t.Errorf("error = %+v", got)
+	}
+	if !strings.Contains(logBuf.String(), "api: panic") {
+		t.Errorf("log lacks the panic: %s", logBuf.String())
+	}
+}
