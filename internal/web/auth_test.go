@@ -225,6 +225,11 @@ func TestPortalHandlerHasNoStaffSide(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := srv.PortalHandler()
+	rec := newRecorder()
+	h.ServeHTTP(rec, httpGet("/"))
+	if strings.Contains(rec.Body.String(), `href="/login"`) {
+		t.Errorf("public portal links to the staff login it does not serve")
+	}
 	for path, want := range map[string]int{"/": 200, "/about": 200, "/search?q=x": 200, "/healthz": 200, "/login": 404, "/staff/": 404} {
 		rec := newRecorder()
 		h.ServeHTTP(rec, httpGet(path))

@@ -56,9 +56,10 @@ func (s *Server) showImportOutcome(w http.ResponseWriter, r *http.Request, sess 
 			s.renderImport(w, r, sess, http.StatusUnprocessableEntity, pageImportPreview, data, p.T("web.import.has_errors", "n", len(rows)))
 			return
 		}
+		// Without row errors there is nothing to download or confirm.
+		s.removeUpload(data.Upload.ID)
 		switch domain.ErrorKind(err) {
 		case domain.KindInvalid, domain.KindConflict:
-			s.removeUpload(data.Upload.ID)
 			s.renderImport(w, r, sess, statusOf(domain.ErrorKind(err)), pageImportUpload, &importData{Kind: data.Kind}, p.Err(err))
 			return
 		}

@@ -96,6 +96,7 @@ type page struct {
 	Nav       string
 	LangLinks []langLink
 	Path      string
+	Public    bool   // served by PortalHandler: no staff side to link to
 	Notice    string // a success message
 	Error     string // a general error message above the content
 	Data      any
@@ -111,6 +112,7 @@ type langLink struct {
 func (s *Server) newPage(r *http.Request, sess *session, titleKey string, data any) *page {
 	p := printer(r)
 	pg := &page{P: p, Lang: string(p.Lang()), Sess: sess, Staff: sess != nil, Path: r.URL.Path, Data: data}
+	pg.Public, _ = r.Context().Value(portalOnlyKey{}).(bool)
 	if titleKey != "" {
 		pg.Title = p.T(titleKey)
 	}

@@ -9,6 +9,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -126,8 +127,16 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) PortalHandler() http.Handler {
 	mux := http.NewServeMux()
 	s.portalRoutes(mux)
-	return s.wrap(mux)
+	h := s.wrap(mux)
+	// Pages served here must not link to a staff login that this address
+	// does not have.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), portalOnlyKey{}, true)))
+	})
 }
+
+// portalOnlyKey marks requests served by PortalHandler.
+type portalOnlyKey struct{}
 
 func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.showPortalHome)
