@@ -160,7 +160,12 @@ func (m *Main) printErr(err error) {
 	if domain.ErrorKind(err) == domain.KindInternal {
 		msg = err.Error()
 	}
-	fmt.Fprintf(m.Stderr, "%s %s\n", p.T("cli.error"), msg)
+	m.errorLine(msg)
+}
+
+// errorLine prints one error line for a person, in the printer's language.
+func (m *Main) errorLine(msg any) {
+	fmt.Fprintln(m.Stderr, m.printer().T("cli.error", "msg", fmt.Sprint(msg)))
 }
 
 // Run runs the command in args (the program name excluded). serve and demo

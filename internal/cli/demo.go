@@ -44,6 +44,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	entities := f.Int("entities", "YIYEYICHA_DEMO_ENTITIES", demo.DefaultEntities, "number of businesses (检查对象) to generate")
 	inspectors := f.Int("inspectors", "", demo.DefaultInspectors, "number of inspectors and experts (执法检查人员) to generate")
 	seed := f.Int("seed", "", demo.DefaultSeed, "seed of the generator: the same seed gives the same data")
+	batch := f.Int("batch", "", demo.DefaultBatchSize, "businesses per import transaction (tuning for large runs)")
 	genOnly := f.Bool("generate-only", "", false, "write the demo database and exit without serving (for benchmarks)")
 	pos, err := f.parse(args)
 	if err != nil {
@@ -52,7 +53,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err := f.args(pos, 0, 0, "no arguments"); err != nil {
 		return err
 	}
-	if *entities < 1 || *inspectors < 1 {
+	if *entities < 1 || *inspectors < 1 || *batch < 1 {
 		return m.usageErr(f.cmd, "cli.usage.bad_size")
 	}
 	p := m.printer()
@@ -72,7 +73,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	o := demo.Options{Entities: *entities, Inspectors: *inspectors, Seed: int64(*seed)}
+	o := demo.Options{Entities: *entities, Inspectors: *inspectors, Seed: int64(*seed), BatchSize: *batch}
 	accounts, err := m.demoData(ctx, st, *db, o)
 	if err != nil {
 		return err
@@ -109,7 +110,7 @@ func (m *Main) demoData(ctx context.Context, st *store.Store, db string, o demo.
 	}
 	if stats.Entities > 0 || len(users) > 0 {
 		if _, err := st.GetUserByUsername(ctx, domain.System, "office"); err != nil {
-			fmt.Fprintf(m.Stderr, "%s %s\n", p.T("cli.error"), p.T("cli.demo.not_demo", "db", redact(db)))
+			m.errorLine(p.T("cli.demo.not_demo", "db", redact(db)))
 			return nil, failed(err)
 		}
 		fmt.Fprintln(m.Stderr, p.T("cli.demo.reuse", "db", redact(db), "n", stats.Entities))
@@ -117,7 +118,7 @@ func (m *Main) demoData(ctx context.Context, st *store.Store, db string, o demo.
 	}
 	fmt.Fprintln(m.Stderr, p.T("cli.demo.generating", "db", redact(db), "n", o.Entities))
 	start := time.Now()
-	long := o.Entities > 2*demo.DefaultBatchSize
+	long := o.Entities > 2*o.BatchSize
 	o.OnProgress = func(done, total int, el time.Duration) {
 		if long {
 			fmt.Fprintln(m.Stderr, p.T("cli.demo.progress", "done", done, "total", total, "pct", done*100/total, "elapsed", el.Round(time.Second)))

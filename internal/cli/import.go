@@ -71,7 +71,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	}
 	in, err := os.Open(file)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "%s %s\n", m.printer().T("cli.error"), err)
+		m.errorLine(err)
 		return failed(err)
 	}
 	defer in.Close()
@@ -127,7 +127,7 @@ func (m *Main) importFailed(file, errFile string, err error) error {
 	writeTable(m.Stderr, []string{p.T("cli.col.row"), p.T("cli.col.column"), p.T("cli.col.value"), p.T("cli.col.reason")}, errorRows(p, ve.Errors))
 	if errFile != "" {
 		if werr := writeFileAtomic(errFile, func(f *os.File) error { return importx.WriteErrorReport(f, ve.Errors, p) }); werr != nil {
-			fmt.Fprintf(m.Stderr, "%s %s\n", p.T("cli.error"), werr)
+			m.errorLine(werr)
 		} else {
 			fmt.Fprintln(m.Stderr, p.T("cli.import.report_written", "file", errFile))
 		}

@@ -64,7 +64,7 @@ func (m *Main) openStore(ctx context.Context, f *flags, dsn string, migrate bool
 	}
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "%s %s\n", p.T("cli.error"), p.T("cli.err.open_db", "db", redact(dsn), "err", err.Error()))
+		m.errorLine(p.T("cli.err.open_db", "db", redact(dsn), "err", err.Error()))
 		return nil, failed(err)
 	}
 	m.mu.Lock()
@@ -76,10 +76,10 @@ func (m *Main) openStore(ctx context.Context, f *flags, dsn string, migrate bool
 	}
 	switch {
 	case cur > latest:
-		fmt.Fprintf(m.Stderr, "%s %s\n", p.T("cli.error"), p.T("cli.err.newer_schema", "current", cur, "latest", latest))
+		m.errorLine(p.T("cli.err.newer_schema", "current", cur, "latest", latest))
 		return nil, failed(fmt.Errorf("cli: schema %d newer than %d", cur, latest))
 	case cur < latest && !migrate:
-		fmt.Fprintf(m.Stderr, "%s %s\n", p.T("cli.error"), p.T("cli.err.old_schema", "current", cur, "latest", latest, "db", redact(dsn)))
+		m.errorLine(p.T("cli.err.old_schema", "current", cur, "latest", latest, "db", redact(dsn)))
 		return nil, failed(fmt.Errorf("cli: schema %d older than %d", cur, latest))
 	case cur < latest:
 		if err := st.Migrate(ctx); err != nil {
@@ -132,7 +132,7 @@ func (m *Main) serve(st *store.Store, addr, publicAddr string, secure bool) erro
 }
 
 func (m *Main) listenErr(addr string, err error) error {
-	fmt.Fprintf(m.Stderr, "%s %s\n", m.printer().T("cli.error"), m.printer().T("cli.err.listen", "addr", addr, "err", err.Error()))
+	m.errorLine(m.printer().T("cli.err.listen", "addr", addr, "err", err.Error()))
 	return failed(err)
 }
 
