@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -132,7 +133,12 @@ func TestBrowserImportAndSearch(t *testing.T) {
 		good1+",垣曲县舜乡饭店有限公司,餐饮服务,新城镇,新城镇舜乡路 8 号,B",
 		good2+",垣曲县历山宾馆,住宿,历山镇,历山镇政府街 2 号,C")
 
-	var errorTable, report, result, title string
+	big := filepath.Join(files, "big.csv")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("a"), uploadLimit+(2<<20)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	var tooLarge, errorTable, report, result, title string
 	err := chromedp.Do(ctx,
 		// Headless Chromium asks for English; the county works in Chinese.
 		chromedp.Navigate(e.ts.URL+"/login?lang=zh-CN"),
@@ -143,6 +149,11 @@ func TestBrowserImportAndSearch(t *testing.T) {
 		chromedp.WaitVisible(css(`.figures`)),
 		chromedp.Navigate(e.ts.URL+"/staff/import/entities"),
 		chromedp.WaitVisible(css(`#file`)),
+		// A file over the limit gets a clear message, not a broken page.
+		chromedp.SetUploadFiles(css(`#file`), []string{big}),
+		chromedp.Submit(css(`#file`)),
+		chromedp.WaitVisible(css(`.alert`)),
+		into(chromedp.Text(css(`.alert`)), &tooLarge),
 		chromedp.SetUploadFiles(css(`#file`), []string{badFile}),
 		chromedp.Submit(css(`#file`)),
 		chromedp.WaitVisible(css(`#import-errors`)),
@@ -169,6 +180,9 @@ func TestBrowserImportAndSearch(t *testing.T) {
 	)
 	if err != nil {
 		t.Fatalf("browser: %v", err)
+	}
+	if !strings.Contains(tooLarge, "上传内容过大") {
+		t.Errorf("too large upload: alert %q", tooLarge)
 	}
 	// The error row is the third line of the file: row 3 as Excel shows it.
 	if !strings.Contains(errorTable, "3") || !strings.Contains(errorTable, bad) || !strings.Contains(errorTable, "校验位") {
