@@ -151,9 +151,7 @@ func (s *Store) ListEntities(ctx context.Context, a domain.Actor, f domain.Entit
 	where := entityWhere(f, &args)
 	p := f.Page.Norm()
 	out := &domain.List[domain.Entity]{Page: p.Number, Size: p.Size, Items: []domain.Entity{}}
-	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM entities"+where, args...).Scan(&out.Total); err != nil {
-		return nil, internal(op, err)
-	}
+	nargs := len(args)
 	q := "SELECT " + entityCols + " FROM entities" + where + orderBy(f.Sort, "name", entitySorts) +
 		" LIMIT " + args.add(p.Size) + " OFFSET " + args.add(p.Offset())
 	rows, err := s.read.QueryContext(ctx, q, args...)
@@ -169,6 +167,10 @@ func (s *Store) ListEntities(ctx context.Context, a domain.Actor, f domain.Entit
 		out.Items = append(out.Items, e)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	rows.Close()
+	if err := s.countTotal(ctx, &out.Total, p, len(out.Items), "SELECT count(*) FROM entities"+where, args[:nargs]); err != nil {
 		return nil, internal(op, err)
 	}
 	return out, nil

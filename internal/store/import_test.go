@@ -191,3 +191,36 @@ func TestImportInspectors(t *testing.T) {
 		}
 	})
 }
+
+func TestImportFlaggedCodes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		rows := entityRows(f, 1, 2)
+		rows[1].Entity.Code = badCheck(rows[1].Entity.Code)
+		_, err := s.ImportEntities(ctx, f.Office, rows, domain.ImportOptions{})
+		if diff := cmp.Diff([]string{"3:code:err.code.checksum"}, fieldKeys(err)); diff != "" {
+			t.Fatalf("without AcceptBadCodes (-want +got):\n%s", diff)
+		}
+		rep, err := s.ImportEntities(ctx, f.Office, rows, domain.ImportOptions{AcceptBadCodes: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Created != 2 || rep.Flagged != 1 {
+			t.Fatalf("report: %+v", rep)
+		}
+		e, err := s.GetEntityByCode(ctx, f.Office, rows[1].Entity.Code)
+		if err != nil || !e.CodeFlagged {
+			t.Fatalf("flagged entity: %+v, %v", e, err)
+		}
+		// The flagged entity stays editable in a form under its own code,
+		// but no new entity may be created with a bad code.
+		e.Address = "新地址"
+		if err := s.SaveEntity(ctx, f.Office, e); err != nil {
+			t.Fatalf("editing a flagged entity: %v", err)
+		}
+		fresh := entity(9, f)
+		fresh.Code = badCheck(fresh.Code)
+		wantKind(t, s.SaveEntity(ctx, f.Office, fresh), domain.KindInvalid)
+	})
+}

@@ -31,9 +31,7 @@ func (s *Store) PublicSearch(ctx context.Context, query string, p domain.Page) (
 	}
 	var args sqlArgs
 	where := " WHERE " + searchCond("e.name", "e.code", query, &args)
-	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM entities e"+where, args...).Scan(&out.Total); err != nil {
-		return nil, internal(op, err)
-	}
+	nargs := len(args)
 	rows, err := s.read.QueryContext(ctx, "SELECT "+publicCols+publicFrom+where+" ORDER BY e.name, e.id LIMIT "+
 		args.add(p.Size)+" OFFSET "+args.add(p.Offset()), args...)
 	if err != nil {
@@ -47,7 +45,14 @@ func (s *Store) PublicSearch(ctx context.Context, query string, p domain.Page) (
 		}
 		out.Items = append(out.Items, pe)
 	}
-	return out, internal(op, rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	rows.Close()
+	if err := s.countTotal(ctx, &out.Total, p, len(out.Items), "SELECT count(*) FROM entities e"+where, args[:nargs]); err != nil {
+		return nil, internal(op, err)
+	}
+	return out, nil
 }
 
 // PublicEntity returns the public view of one entity by credit code;

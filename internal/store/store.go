@@ -326,6 +326,18 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// countTotal sets the Total of a page that held got items: known without
+// counting when the page is not full (it is then the last one), counted
+// otherwise. A search matching few of a million rows thus scans the table
+// once, not twice.
+func (s *Store) countTotal(ctx context.Context, total *int, p domain.Page, got int, countQuery string, args []any) error {
+	if got < p.Size && (got > 0 || p.Offset() == 0) {
+		*total = p.Offset() + got
+		return nil
+	}
+	return s.read.QueryRowContext(ctx, countQuery, args...).Scan(total)
+}
+
 // likeEscape escapes the LIKE wildcards in s; queries use ESCAPE '\'.
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
