@@ -246,3 +246,27 @@ func TestAPIMounted(t *testing.T) {
 		t.Errorf("portal serves the API: %d", rec.Code)
 	}
 }
+
+func TestInspectorAccountLinkedToRecord(t *testing.T) {
+	e := newEnv(t)
+	in := e.seedInspector("周执法", "SCJG0101", e.fx.Dept.ID)
+	office := e.login(t, "office")
+	// A record of another department is refused next to the field.
+	r := e.post(office, "/staff/users", url.Values{"username": {"zhou"}, "display_name": {"周执法"}, "role": {"inspector"},
+		"department": {itoa(e.fx.OtherDept.ID)}, "inspector": {itoa(in.ID)}, "password": {"long-enough-password"}})
+	form := r.Body[strings.Index(r.Body, `action="/staff/users" `):]
+	if r.Status != http.StatusUnprocessableEntity || fieldMessage(form, "inspector") == "" {
+		t.Fatalf("mismatched department: %d, message %q", r.Status, fieldMessage(form, "inspector"))
+	}
+	r = e.post(office, "/staff/users", url.Values{"username": {"zhou"}, "display_name": {"周执法"}, "role": {"inspector"},
+		"department": {itoa(e.fx.Dept.ID)}, "inspector": {itoa(in.ID)}, "password": {"long-enough-password"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create inspector account: %d", r.Status)
+	}
+	c := e.client()
+	e.post(c, "/login", url.Values{"username": {"zhou"}, "password": {"long-enough-password"}})
+	home := e.get(c, "/staff/")
+	if !strings.Contains(home.Body, "我的名录信息") || !strings.Contains(home.Body, "SCJG0101") {
+		t.Errorf("inspector home does not show the linked record")
+	}
+}

@@ -19,6 +19,9 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, sess *sessio
 		Role:        domain.Role(r.PostFormValue("role")),
 	}
 	u.DepartmentID, _ = strconv.ParseInt(r.PostFormValue("department"), 10, 64)
+	if u.Role == domain.RoleInspector {
+		u.InspectorID, _ = strconv.ParseInt(r.PostFormValue("inspector"), 10, 64)
+	}
 	if err := s.store.CreateUser(r.Context(), sess.Actor, u, r.PostFormValue("password")); err != nil {
 		fe, ok := formErrorsOf(printer(r), err, userFormFields...)
 		if !ok {

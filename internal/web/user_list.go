@@ -7,13 +7,14 @@ import (
 )
 
 type userListData struct {
-	Users  []domain.User
-	Ref    *reference
+	Users      []domain.User
+	Ref        *reference
+	Inspectors []domain.Inspector // records an inspector account may be linked to
 	New    *domain.User // the add form's values
 	Errors *fieldErrors
 }
 
-var userFormFields = []string{domain.FieldUsername, domain.FieldDisplayName, domain.FieldRole, domain.FieldDepartment, domain.FieldPassword}
+var userFormFields = []string{domain.FieldUsername, domain.FieldDisplayName, domain.FieldRole, domain.FieldDepartment, "inspector", domain.FieldPassword}
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, sess *session) {
 	s.renderUsers(w, r, sess, http.StatusOK, &userListData{New: &domain.User{Role: domain.RoleDepartment}}, noticeOf(r))
@@ -30,7 +31,12 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.fail(w, r, sess, err)
 		return
 	}
-	data.Users, data.Ref = users, ref
+	ins, err := s.store.ListInspectors(r.Context(), sess.Actor, domain.InspectorFilter{Sort: "department", Page: domain.Page{Number: 1, Size: domain.MaxPageSize}})
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	data.Users, data.Ref, data.Inspectors = users, ref, ins.Items
 	pg := s.newPage(r, sess, "web.users.title", data)
 	pg.Nav = "users"
 	if notice != "" {
