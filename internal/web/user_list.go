@@ -10,8 +10,8 @@ type userListData struct {
 	Users      []domain.User
 	Ref        *reference
 	Inspectors []domain.Inspector // records an inspector account may be linked to
-	New    *domain.User // the add form's values
-	Errors *fieldErrors
+	New        *domain.User       // the add form's values
+	Errors     *fieldErrors
 }
 
 var userFormFields = []string{domain.FieldUsername, domain.FieldDisplayName, domain.FieldRole, domain.FieldDepartment, "inspector", domain.FieldPassword}
