@@ -30,14 +30,14 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, sess *session
 		s.fail(w, r, sess, err)
 		return
 	}
-	depts, err := s.departmentNames(r)
+	ref, err := s.reference(r.Context())
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
 	data := &auditListData{Filter: f, Pager: newPager(r.URL, f.Page, list.Total)}
 	for _, a := range list.Items {
-		data.Entries = append(data.Entries, auditRow{AuditEntry: a, Changes: diffJSON(printer(r), depts, a.Before, a.After)})
+		data.Entries = append(data.Entries, auditRow{AuditEntry: a, Changes: diffJSON(printer(r), ref, a.Before, a.After)})
 	}
 	pg := s.newPage(r, sess, "web.audit.title", data)
 	pg.Nav = "audit"

@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
 
 // css selects by CSS selector.
@@ -211,8 +216,12 @@ func wrongCheck(c byte) byte {
 // both languages and keeps the screenshots, for a person to look at.
 func TestBrowserScreens(t *testing.T) {
 	e := newEnv(t)
+	var first *domain.Entity
 	for i := range 30 {
-		e.seedEntity(fmt.Sprintf("垣曲县第%d号餐饮店", i+1), 200+i)
+		ent := e.seedEntity(fmt.Sprintf("垣曲县第%d号餐饮店", i+1), 200+i)
+		if first == nil {
+			first = ent
+		}
 	}
 	e.seedInspector("王检查", "SCJG0001", e.fx.Dept.ID)
 	ctx := browser(t)
@@ -249,6 +258,16 @@ func TestBrowserScreens(t *testing.T) {
 		chromedp.Submit(css(`#code`)),
 		chromedp.WaitVisible(css(`.field-error`)),
 		shot(t, dir, "desktop-entity-form-errors-zh"),
+		// Printed, a record page is the record: no navigation, no buttons.
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return err
+		}),
+		chromedp.Navigate(e.ts.URL+"/staff/entities/"+strconv.FormatInt(first.ID, 10)),
+		chromedp.WaitVisible(css(`dl.facts`)),
+		chromedp.WaitNotVisible(css(`.mainnav`)),
+		chromedp.WaitNotVisible(css(`.page-actions`)),
+		shot(t, dir, "print-entity-zh"),
 	)
 	if err != nil {
 		t.Fatalf("browser: %v", err)

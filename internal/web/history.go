@@ -37,13 +37,13 @@ func (s *Server) history(r *http.Request, sess *session, objectType, key string)
 	default:
 		return nil, false, err
 	}
-	depts, err := s.departmentNames(r)
+	ref, err := s.reference(r.Context())
 	if err != nil {
 		return nil, false, err
 	}
 	out := make([]historyEntry, 0, len(list.Items))
 	for _, a := range list.Items {
-		out = append(out, historyEntry{At: a.At, Actor: a.ActorName, Action: a.Action, Changes: diffJSON(printer(r), depts, a.Before, a.After)})
+		out = append(out, historyEntry{At: a.At, Actor: a.ActorName, Action: a.Action, Changes: diffJSON(printer(r), ref, a.Before, a.After)})
 	}
 	return out, true, nil
 }
@@ -51,7 +51,7 @@ func (s *Server) history(r *http.Request, sess *session, objectType, key string)
 // diffJSON lists the top-level fields whose values differ between two JSON
 // objects, labelled and with values in the reader's language where the
 // catalogue knows them; bookkeeping fields are left out.
-func diffJSON(p *i18n.Printer, depts map[int64]string, before, after string) []fieldChange {
+func diffJSON(p *i18n.Printer, ref *reference, before, after string) []fieldChange {
 	var b, a map[string]any
 	if before != "" {
 		_ = json.Unmarshal([]byte(before), &b)
@@ -73,7 +73,7 @@ func diffJSON(p *i18n.Printer, depts map[int64]string, before, after string) []f
 		}
 		bv, av := jsonText(b[k]), jsonText(a[k])
 		if bv != av {
-			out = append(out, fieldChange{Field: fieldLabel(p, k), Before: valueLabel(p, depts, k, b[k]), After: valueLabel(p, depts, k, a[k])})
+			out = append(out, fieldChange{Field: fieldLabel(p, k), Before: valueLabel(p, ref, k, b[k]), After: valueLabel(p, ref, k, a[k])})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
@@ -81,8 +81,9 @@ func diffJSON(p *i18n.Printer, depts map[int64]string, before, after string) []f
 }
 
 // valueLabel shows a recorded value as a person reads it: yes/no for
-// flags, the department's name for its ID, the label of a closed choice.
-func valueLabel(p *i18n.Printer, depts map[int64]string, field string, v any) string {
+// flags, names for the codes of departments, industries and townships,
+// the label of a closed choice.
+func valueLabel(p *i18n.Printer, ref *reference, field string, v any) string {
 	switch x := v.(type) {
 	case bool:
 		if x {
@@ -91,11 +92,21 @@ func valueLabel(p *i18n.Printer, depts map[int64]string, field string, v any) st
 		return p.T("web.no")
 	case float64:
 		if field == "department_id" || field == "department" {
-			if name, ok := depts[int64(x)]; ok {
+			if name, ok := ref.Department[int64(x)]; ok {
 				return name
 			}
 		}
 	case string:
+		switch field {
+		case "industry":
+			if name, ok := ref.Industry[x]; ok {
+				return name
+			}
+		case "township":
+			if name, ok := ref.Township[x]; ok {
+				return name
+			}
+		}
 		prefixes := map[string][]string{
 			"status": {"web.status.", "web.istatus."},
 			"role":   {"web.role."},

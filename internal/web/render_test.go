@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/i18n"
 )
@@ -319,5 +321,22 @@ func TestTemplateKeysTranslated(t *testing.T) {
 func TestNewFailsWithoutStore(t *testing.T) {
 	if _, err := New(Options{}); err == nil {
 		t.Error("New without a store succeeded")
+	}
+}
+
+func TestDiffJSONReadable(t *testing.T) {
+	ref := &reference{Department: map[int64]string{3: "垣曲县卫生健康局"}, Industry: map[string]string{"catering": "餐饮服务"},
+		Township: map[string]string{"140827100": "新城镇"}}
+	got := diffJSON(i18n.For(i18n.ZH), ref,
+		`{"id":1,"name":"甲","industry":"catering","status":"active","expert":false,"department_id":3,"updated_at":"x"}`,
+		`{"id":1,"name":"乙","industry":"catering","status":"cancelled","expert":true,"department_id":3,"township":"140827100","updated_at":"y"}`)
+	want := []fieldChange{
+		{Field: "业务专家", Before: "否", After: "是"},
+		{Field: "乡镇", Before: "", After: "新城镇"},
+		{Field: "名称", Before: "甲", After: "乙"},
+		{Field: "状态", Before: "存续", After: "注销"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diffJSON (-want +got):\n%s", diff)
 	}
 }
