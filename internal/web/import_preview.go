@@ -52,8 +52,12 @@ func (s *Server) showImportOutcome(w http.ResponseWriter, r *http.Request, sess 
 	rep, err := s.runImport(r.Context(), sess, data.Upload, dryRun)
 	if err != nil {
 		if rows := rowErrors(err); rows != nil {
+			if len(rows) > maxErrorsShown {
+				data.MoreErrs = len(rows) - maxErrorsShown
+				rows = rows[:maxErrorsShown]
+			}
 			data.RowErrors = errorRows(p, rows)
-			s.renderImport(w, r, sess, http.StatusUnprocessableEntity, pageImportPreview, data, p.T("web.import.has_errors", "n", len(rows)))
+			s.renderImport(w, r, sess, http.StatusUnprocessableEntity, pageImportPreview, data, p.T("web.import.has_errors", "n", len(rows)+data.MoreErrs))
 			return
 		}
 		// Without row errors there is nothing to download or confirm.

@@ -215,3 +215,22 @@ func TestImportInspectorsByDepartment(t *testing.T) {
 		t.Errorf("other department preview: %d, want the row refused", r.Status)
 	}
 }
+
+func TestImportManyErrorsListedUpToCap(t *testing.T) {
+	e := newEnv(t)
+	office := e.login(t, "office")
+	var rows []string
+	for i := range maxErrorsShown + 5 {
+		rows = append(rows, code(t, 3000+i)+",店,没有这个行业,新城镇,地址,B")
+	}
+	r := e.upload(office, "/staff/import/entities", "many.csv", entityCSV(rows...))
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", r.Status)
+	}
+	if n := strings.Count(r.Body, `<td data-label="行号">`); n != maxErrorsShown {
+		t.Errorf("page lists %d errors, want %d", n, maxErrorsShown)
+	}
+	if !strings.Contains(r.Body, "另有 5 处错误未在此列出") || !strings.Contains(r.Body, "文件中有 1005 处错误") {
+		t.Errorf("page does not count the errors not listed")
+	}
+}

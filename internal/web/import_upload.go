@@ -15,6 +15,7 @@ type importData struct {
 	Changes   []domain.Change // what the preview shows: creations and updates, capped
 	More      int             // changes not shown
 	RowErrors []errorRow
+	MoreErrs  int // bad rows not listed on the page (all are in the download)
 	MaxMiB    int
 	CanFlag   bool // may accept codes with a wrong check character (office)
 }
@@ -27,7 +28,12 @@ type errorRow struct {
 	Reason string
 }
 
-const maxChangesShown = 500
+// The page lists at most this many changes and errors; the rest are
+// counted, and the error report download has every one.
+const (
+	maxChangesShown = 500
+	maxErrorsShown  = 1000
+)
 
 func errorRows(p *i18n.Printer, errs []domain.FieldError) []errorRow {
 	out := make([]errorRow, 0, len(errs))
