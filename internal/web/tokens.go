@@ -30,7 +30,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, sess *sessi
 	data := &tokensData{Name: name}
 	status := http.StatusOK
 	if err != nil {
-		fe, ok := formErrorsOf(printer(r), err, tokenNameField)
+		fe, ok := formErrorsOf(printer(r), err, "name")
 		if !ok {
 			s.fail(w, r, sess, err)
 			return
@@ -43,5 +43,3 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, sess *sessi
 	pg.Nav = "tokens"
 	s.render(w, r, status, pageTokens, pg)
 }
-
-const tokenNameField = "name"
