@@ -56,6 +56,7 @@ func TestListEntities(t *testing.T) {
 			{"industry", domain.EntityFilter{Industry: f.Industries[0].Code, Page: domain.Page{Size: 2}}, 10, []string{code(3), code(6)}},
 			{"township and risk", domain.EntityFilter{Township: f.Townships[1].Code, RiskClass: domain.RiskB}, 3, []string{code(1), code(13), code(25)}},
 			{"status", domain.EntityFilter{Status: domain.StatusCancelled}, 1, []string{code(5)}},
+			{"industry by update time", domain.EntityFilter{Industry: f.Industries[0].Code, Sort: "-updated", Page: domain.Page{Size: 2}}, 10, []string{code(30), code(27)}},
 			{"name substring", domain.EntityFilter{Query: "公司0012"}, 1, []string{code(12)}},
 			{"wildcards are literal", domain.EntityFilter{Query: "_特殊%"}, 1, []string{code(5)}},
 			{"percent alone matches nothing special", domain.EntityFilter{Query: "%%"}, 0, nil},

@@ -48,7 +48,7 @@ CREATE INDEX entities_industry ON entities(industry_code, name, township_code, r
 CREATE INDEX entities_township ON entities(township_code, name, industry_code, risk_class, status);
 CREATE INDEX entities_risk ON entities(risk_class, name, industry_code, township_code, status);
 CREATE INDEX entities_status ON entities(status, name, industry_code, township_code, risk_class);
-CREATE INDEX entities_updated ON entities(updated_at);
+CREATE INDEX entities_updated ON entities(updated_at, industry_code, township_code, risk_class, status);
 
 CREATE TABLE inspectors (
     id            INTEGER PRIMARY KEY,
