@@ -58,19 +58,32 @@ func benchImport(b *testing.B, open func(testing.TB) *store.Store) {
 	b.ReportMetric(float64(n), "rows/op")
 }
 
-// BenchmarkListEntities pages through a 200,000-row directory with the
-// filters the staff lists use.
+// BenchmarkListEntities pages through a 200,000-row SQLite directory with
+// the filters the staff lists use.
 func BenchmarkListEntities(b *testing.B) {
+	benchList(b, func(b testing.TB) *store.Store {
+		s, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "list.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		if err := s.Migrate(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}
+
+// BenchmarkListEntitiesPostgres is the same on PostgreSQL, when
+// YIYEYICHA_TEST_POSTGRES is set.
+func BenchmarkListEntitiesPostgres(b *testing.B) {
+	benchList(b, storetest.NewPostgres)
+}
+
+func benchList(b *testing.B, open func(testing.TB) *store.Store) {
 	const n = 200_000
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(b.TempDir(), "list.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	s := open(b)
 	f := storetest.Seed(b, s)
 	rows := benchRows(f, n)
 	for start := 0; start < n; start += 50_000 {
