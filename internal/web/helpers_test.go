@@ -30,7 +30,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	st := storetest.New(t)
+	return newEnvWith(t, storetest.New(t))
+}
+
+// newEnvWith is newEnv over a given store (e.g. PostgreSQL).
+func newEnvWith(t *testing.T, st *store.Store) *env {
+	t.Helper()
 	fx := storetest.Seed(t, st)
 	logs := &strings.Builder{}
 	srv, err := New(Options{Store: st, Logger: slog.New(slog.NewTextHandler(logs, nil))})

@@ -3,7 +3,9 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/i18n"
 )
@@ -18,6 +20,7 @@ func (s *Server) wrap(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	h = cop.Handler(h)
+	h = cleanQuery(h)
 	h = s.rememberLang(h)
 	h = securityHeaders(h)
 	return s.logRequests(h)
@@ -123,4 +126,55 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		}()
 		h.ServeHTTP(sw, r)
 	})
+}
+
+// cleanQuery drops NUL and other control characters and invalid UTF-8 from
+// the query string. No search or filter needs them, and PostgreSQL refuses
+// them outright, which would turn a hand-edited URL into a server error.
+func cleanQuery(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			q := r.URL.Query()
+			dirty := false
+			for k, vs := range q {
+				for i, v := range vs {
+					if c := cleanText(v); c != v {
+						vs[i], dirty = c, true
+					}
+				}
+				if c := cleanText(k); c != k {
+					delete(q, k)
+					q[c], dirty = vs, true
+				}
+			}
+			if dirty {
+				r2 := r.Clone(r.Context())
+				r2.URL.RawQuery = q.Encode()
+				r = r2
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// cleanText returns s as valid UTF-8 without control characters.
+func cleanText(s string) string {
+	ok := utf8.ValidString(s)
+	if ok {
+		for i := 0; i < len(s); i++ {
+			if s[i] < 0x20 || s[i] == 0x7f {
+				ok = false
+				break
+			}
+		}
+	}
+	if ok {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/validate"
 )
 
@@ -10,6 +11,10 @@ import (
 // its risk class.
 func (s *Server) showBusiness(w http.ResponseWriter, r *http.Request) {
 	code := validate.NormalizeCode(r.PathValue("code"))
+	if !plausibleCode(code) {
+		s.fail(w, r, nil, domain.E("web.showBusiness", domain.KindNotFound, "err.not_found"))
+		return
+	}
 	e, err := s.store.PublicEntity(r.Context(), code)
 	if err != nil {
 		s.fail(w, r, nil, err)
@@ -19,4 +24,19 @@ func (s *Server) showBusiness(w http.ResponseWriter, r *http.Request) {
 	pg.Title = e.Name
 	pg.Nav = "search"
 	s.render(w, r, http.StatusOK, pageBusiness, pg)
+}
+
+// plausibleCode reports whether s can be a stored credit code: 18 digits
+// or capital letters. Anything else cannot match, so the database is not
+// asked (and cannot choke on a NUL byte).
+func plausibleCode(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
