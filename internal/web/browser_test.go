@@ -122,8 +122,9 @@ func csvFile(t *testing.T, dir, name string, rows ...string) string {
 }
 
 // TestBrowserImportAndSearch is the newcomer's path in a real browser: log
-// in, import a file with a bad row, read the error table, import the fixed
-// file, then find and open the business on the public portal.
+// in, try a file over the size limit, import a file with a bad row, read
+// the error table, import the fixed file, then find and open the business
+// in the staff directory and on the public portal.
 func TestBrowserImportAndSearch(t *testing.T) {
 	e := newEnv(t)
 	ctx := browser(t)
@@ -143,7 +144,7 @@ func TestBrowserImportAndSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var tooLarge, errorTable, report, result, title string
+	var tooLarge, errorTable, report, record, result, title string
 	err := chromedp.Do(ctx,
 		// Headless Chromium asks for English; the county works in Chinese.
 		chromedp.Navigate(e.ts.URL+"/login?lang=zh-CN"),
@@ -172,6 +173,17 @@ func TestBrowserImportAndSearch(t *testing.T) {
 		chromedp.Click(css(`#confirm-import`)),
 		chromedp.WaitVisible(css(`.notice`)),
 		shot(t, dir, "import-done"),
+		// Staff side: find it in the directory and open its record.
+		chromedp.Navigate(e.ts.URL+"/staff/entities"),
+		chromedp.WaitVisible(css(`#f-q`)),
+		chromedp.SendKeys(css(`#f-q`), "历山"),
+		chromedp.Submit(css(`#f-q`)),
+		chromedp.WaitVisible(css(`table.results`)),
+		chromedp.Click(css(`table.results tbody a`)),
+		chromedp.WaitVisible(css(`dl.facts`)),
+		into(chromedp.Text(css(`dl.facts`)), &record),
+		shot(t, dir, "staff-entity"),
+		// Public portal: search and open the business page.
 		chromedp.Navigate(e.ts.URL+"/search"),
 		chromedp.WaitVisible(css(`#q`)),
 		chromedp.SendKeys(css(`#q`), "历山"),
@@ -195,6 +207,9 @@ func TestBrowserImportAndSearch(t *testing.T) {
 	}
 	if !strings.Contains(report, "2") {
 		t.Errorf("preview does not report 2 new businesses:\n%s", report)
+	}
+	if !strings.Contains(record, good2) || !strings.Contains(record, "C 类（较高风险）") || !strings.Contains(record, "历山镇") {
+		t.Errorf("staff record of the imported business is wrong:\n%s", record)
 	}
 	if !strings.Contains(result, "垣曲县历山宾馆") || strings.Contains(result, "舜乡") {
 		t.Errorf("search result wrong:\n%s", result)
