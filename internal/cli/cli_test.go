@@ -341,6 +341,10 @@ func TestImportGoodFileDryRunAndEnv(t *testing.T) {
 	if stats.Entities != testEntities+50 {
 		t.Errorf("%d entities after importing 50 into %d", stats.Entities, testEntities)
 	}
+	r = run(t, env, "import", "entities", filepath.Join(t.TempDir(), "missing.xlsx"))
+	if r.code != ExitError || !strings.Contains(r.stderr, "无法打开文件") {
+		t.Errorf("missing file: exit %d\n%s", r.code, r.stderr)
+	}
 	r = run(t, env, "import", "entities", file)
 	if r.code != 0 || !regexp.MustCompile(`0\D+0\D+50`).MatchString(r.stdout) {
 		t.Errorf("re-import of the same file: exit %d, want 0 created 0 updated 50 unchanged:\n%s%s", r.code, r.stdout, r.stderr)

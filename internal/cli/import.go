@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -71,7 +72,12 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	}
 	in, err := os.Open(file)
 	if err != nil {
-		m.errorLine(err)
+		reason := err.Error()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			reason = pe.Err.Error()
+		}
+		m.errorLine(m.printer().T("cli.err.open_file", "file", file, "err", reason))
 		return failed(err)
 	}
 	defer in.Close()
