@@ -60,3 +60,22 @@ func BenchmarkPortalSearch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPortalBusinessPageParallel is the same page requested from
+// every core at once, as the portal serves it under load.
+func BenchmarkPortalBusinessPageParallel(b *testing.B) {
+	h, codes := benchServer(b, 10000)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/entity/"+codes[i%len(codes)], nil))
+			if rec.Code != 200 {
+				b.Errorf("status %d", rec.Code)
+				return
+			}
+			i += 7
+		}
+	})
+}
