@@ -11,6 +11,17 @@
       ev.preventDefault();
     }
   }, true);
+  // A second click on a slow submit (an import, say) would send the form
+  // twice: disable the buttons once the form is on its way.
+  document.addEventListener("submit", function (ev) {
+    var f = ev.target;
+    if (ev.defaultPrevented || !f || (f.method || "").toLowerCase() !== "post") {
+      return;
+    }
+    setTimeout(function () {
+      f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
   // Filters are folded away on phones and open on wider screens.
   if (window.matchMedia && window.matchMedia("(min-width: 701px)").matches) {
     document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
