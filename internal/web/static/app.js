@@ -22,6 +22,12 @@
       f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }, 0);
   });
+  // Coming back with the Back button shows the page as it was left.
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted) {
+      document.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    }
+  });
   // Filters are folded away on phones and open on wider screens.
   if (window.matchMedia && window.matchMedia("(min-width: 701px)").matches) {
     document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
