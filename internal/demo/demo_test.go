@@ -31,9 +31,15 @@ func dumpEntities(t *testing.T, s *store.Store) []domain.Entity {
 func TestGenerateIntoStore(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		o := Options{Entities: 700, Inspectors: 120, Seed: 11, Today: fixedToday, BatchSize: 300}
-		accounts, err := Generate(t.Context(), s, o)
+		var progress []int
+		withProgress := o
+		withProgress.OnProgress = func(done, total int, _ time.Duration) { progress = append(progress, done, total) }
+		accounts, err := Generate(t.Context(), s, withProgress)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]int{300, 700, 600, 700, 700, 700}, progress); diff != "" {
+			t.Errorf("progress (done, total pairs) after each batch (-want +got):\n%s", diff)
 		}
 		stats, err := s.Stats(t.Context())
 		if err != nil {
