@@ -467,11 +467,37 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("token belongs to %+v, %v", u, err)
 	}
 
+	// An inspector account linked to its directory record.
+	st := openStore(t, db)
+	var cert string
+	var inspectorID int64
+	if err := st.EachInspector(t.Context(), domain.System, domain.InspectorFilter{}, func(in *domain.Inspector) error {
+		if cert == "" && in.CertNo != "" {
+			cert, inspectorID = in.CertNo, in.ID
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := st.GetInspector(t.Context(), domain.System, inspectorID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, env, "user", "add", "li.jc", "--role", "inspector", "--name", in.Name, "--department", fmt.Sprint(in.DepartmentID), "--inspector", cert)
+	if r.code != 0 {
+		t.Fatalf("user add inspector: exit %d\n%s", r.code, r.stderr)
+	}
+	if u, err := st.GetUserByUsername(t.Context(), domain.System, "li.jc"); err != nil || u.InspectorID != inspectorID || u.DepartmentID != in.DepartmentID {
+		t.Errorf("inspector user = %+v, %v; want linked to inspector %d of department %d", u, err, inspectorID, in.DepartmentID)
+	}
+
 	for _, tc := range []struct {
 		name string
 		args []string
 		code int
 	}{
+		{"unknown certificate", []string{"user", "add", "zhao.liu", "--role", "inspector", "--name", "赵六", "--department", "SCJG", "--inspector", "NOSUCHCERT"}, ExitError},
+		{"unknown department", []string{"user", "add", "zhao.liu", "--role", "department", "--name", "赵六", "--department", "气象局"}, ExitError},
 		{"duplicate username", []string{"user", "add", "zhang.san", "--role", "office", "--name", "重名"}, ExitError},
 		{"short password", []string{"user", "add", "li.si", "--role", "office", "--name", "李四", "--password", "short"}, ExitError},
 		{"department user without department", []string{"user", "add", "wang.wu", "--role", "department", "--name", "王五"}, ExitError},
