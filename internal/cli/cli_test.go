@@ -285,6 +285,24 @@ func TestImportBadFileWritesNothing(t *testing.T) {
 			}
 		})
 	}
+	t.Run("error report", func(t *testing.T) {
+		report := filepath.Join(dir, "errors.xlsx")
+		if r := run(t, nil, "import", "entities", bad, "--db", db, "--errors", report); r.code != ExitError {
+			t.Fatalf("exit %d", r.code)
+		}
+		f, err := excelize.OpenFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(f.GetSheetName(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 || !strings.Contains(strings.Join(rows[1], " "), wrongCheck) {
+			t.Errorf("error report rows = %q, want a header and the two bad rows", rows)
+		}
+	})
 	if diff := cmp.Diff(before, dump(t, db)); diff != "" {
 		t.Errorf("a failed import changed the store:\n%s", diff)
 	}
