@@ -12,6 +12,7 @@ import (
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/importx"
+	"github.com/yiyeyicha/yiyeyicha/internal/store"
 )
 
 // The media types of the two file formats.
@@ -170,6 +171,9 @@ func (s *server) exportEntities(w http.ResponseWriter, r *http.Request, a domain
 	if q.err != nil {
 		return q.err
 	}
+	if err := store.CheckEntityFilter(f); err != nil {
+		return err
+	}
 	ref, err := s.reference(r.Context())
 	if err != nil {
 		return err
@@ -186,6 +190,9 @@ func (s *server) exportInspectors(w http.ResponseWriter, r *http.Request, a doma
 	format, f := exportFormat(q), q.inspectorFilter()
 	if q.err != nil {
 		return q.err
+	}
+	if err := store.CheckInspectorFilter(f); err != nil {
+		return err
 	}
 	ref, err := s.reference(r.Context())
 	if err != nil {

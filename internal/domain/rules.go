@@ -33,6 +33,8 @@ const (
 	FieldPassword    = "password"
 	FieldRole        = "role"
 	FieldDisplayName = "display_name"
+	FieldQuery       = "q"     // the search text of a listing or the public search
+	FieldLabel       = "label" // the label a listing of inspectors is filtered by
 )
 
 // MaxTextLen bounds free-text fields (characters, not bytes).
@@ -41,13 +43,25 @@ const MaxTextLen = 200
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 
-func checkText(v *ValidationError, row int, field, value string, required bool) {
+// TextOK reports whether s is text that a database can hold and compare:
+// valid UTF-8 without NUL bytes. PostgreSQL refuses anything else outright,
+// so every string handed to the store from outside, whether it is to be
+// kept or only searched for, must pass this; it is the one statement of
+// that rule.
+func TextOK(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+// CheckText adds to v the problem, if any, of a single-line text field that
+// is to be kept: required but blank, longer than MaxTextLen, not TextOK, or
+// containing a line break. Row is the spreadsheet row (0 for forms).
+func CheckText(v *ValidationError, row int, field, value string, required bool) {
 	switch {
 	case required && strings.TrimSpace(value) == "":
 		v.Add(FieldError{Row: row, Field: field, Key: "err.required"})
 	case utf8.RuneCountInString(value) > MaxTextLen:
 		v.Add(FieldError{Row: row, Field: field, Value: value, Key: "err.too_long", Args: map[string]any{"max": MaxTextLen}})
-	case !utf8.ValidString(value) || strings.ContainsAny(value, "\x00\r\n"):
+	case !TextOK(value) || strings.ContainsAny(value, "\r\n"):
 		v.Add(FieldError{Row: row, Field: field, Value: value, Key: "err.bad_text"})
 	}
 }
@@ -100,9 +114,9 @@ func ValidateEntity(e *Entity, row int, acceptBadCode bool) *ValidationError {
 	default:
 		v.Add(FieldError{Row: row, Field: FieldCode, Value: e.Code, Key: "err.code." + string(p)})
 	}
-	checkText(v, row, FieldName, e.Name, true)
-	checkText(v, row, FieldAddress, e.Address, false)
-	checkText(v, row, FieldLegalRep, e.LegalRep, false)
+	CheckText(v, row, FieldName, e.Name, true)
+	CheckText(v, row, FieldAddress, e.Address, false)
+	CheckText(v, row, FieldLegalRep, e.LegalRep, false)
 	if !oneOf(e.Kind, EntityKinds) {
 		v.Add(FieldError{Row: row, Field: FieldKind, Value: string(e.Kind), Key: "err.bad_choice"})
 	}
@@ -112,12 +126,8 @@ func ValidateEntity(e *Entity, row int, acceptBadCode bool) *ValidationError {
 	if !oneOf(e.RiskClass, RiskClasses) {
 		v.Add(FieldError{Row: row, Field: FieldRiskClass, Value: string(e.RiskClass), Key: "err.bad_choice"})
 	}
-	if e.IndustryCode == "" {
-		v.Add(FieldError{Row: row, Field: FieldIndustry, Key: "err.required"})
-	}
-	if e.TownshipCode == "" {
-		v.Add(FieldError{Row: row, Field: FieldTownship, Key: "err.required"})
-	}
+	CheckText(v, row, FieldIndustry, e.IndustryCode, true)
+	CheckText(v, row, FieldTownship, e.TownshipCode, true)
 	return v
 }
 
@@ -152,9 +162,10 @@ func NormalizeInspector(in *Inspector) {
 // The department is checked by the store.
 func ValidateInspector(in *Inspector, row int) *ValidationError {
 	v := &ValidationError{Op: "domain.ValidateInspector"}
-	checkText(v, row, FieldName, in.Name, true)
-	checkText(v, row, FieldCertNo, in.CertNo, !in.Expert)
-	checkText(v, row, FieldExpertise, in.Expertise, false)
+	CheckText(v, row, FieldName, in.Name, true)
+	CheckText(v, row, FieldCertNo, in.CertNo, !in.Expert)
+	CheckText(v, row, FieldExpertise, in.Expertise, false)
+	CheckText(v, row, FieldPhone, in.Phone, false)
 	if in.CertNo != "" && in.CertExpiry.IsZero() {
 		v.Add(FieldError{Row: row, Field: FieldCertExpiry, Key: "err.required"})
 	}
@@ -170,7 +181,7 @@ func ValidateInspector(in *Inspector, row int) *ValidationError {
 		v.Add(FieldError{Row: row, Field: FieldDepartment, Key: "err.required"})
 	}
 	for _, l := range in.Labels {
-		checkText(v, row, FieldLabels, l, false)
+		CheckText(v, row, FieldLabels, l, false)
 	}
 	seen := map[string]bool{}
 	for _, c := range in.Conflicts {
@@ -181,7 +192,7 @@ func ValidateInspector(in *Inspector, row int) *ValidationError {
 			v.Add(FieldError{Row: row, Field: FieldConflicts, Value: c.EntityCode, Key: "err.duplicate"})
 		}
 		seen[c.EntityCode] = true
-		checkText(v, row, FieldConflicts, c.Reason, false)
+		CheckText(v, row, FieldConflicts, c.Reason, false)
 	}
 	return v
 }
@@ -206,7 +217,7 @@ func ValidateUser(u *User, password string, passwordRequired bool) *ValidationEr
 	} else if !usernameOK(u.Username) {
 		v.Add(FieldError{Field: FieldUsername, Value: u.Username, Key: "err.username"})
 	}
-	checkText(v, 0, FieldDisplayName, u.DisplayName, true)
+	CheckText(v, 0, FieldDisplayName, u.DisplayName, true)
 	if !u.Role.Valid() {
 		v.Add(FieldError{Field: FieldRole, Value: string(u.Role), Key: "err.bad_choice"})
 	}

@@ -137,6 +137,9 @@ func (s *Store) GetUser(ctx context.Context, a domain.Actor, id int64) (*domain.
 // everyone else their own.
 func (s *Store) GetUserByUsername(ctx context.Context, a domain.Actor, username string) (*domain.User, error) {
 	const op = "GetUserByUsername"
+	if err := refuseBadText(op, domain.FieldUsername, username); err != nil {
+		return nil, err
+	}
 	username = strings.TrimSpace(username)
 	if !domain.Can(a, domain.ActManageUsers, 0) && (a.UserID == 0 || a.Name != username) {
 		return nil, domain.Require("store."+op, a, domain.ActManageUsers, 0)
@@ -275,6 +278,11 @@ func loginFailed() error {
 // same error. A hash made with old parameters is replaced.
 func (s *Store) Login(ctx context.Context, username, pw string) (string, *domain.User, error) {
 	const op = "Login"
+	// No account can have such a name (ValidateUser allows letters, digits
+	// and . _ - only), so this gives nothing away.
+	if err := refuseBadText(op, domain.FieldUsername, username); err != nil {
+		return "", nil, err
+	}
 	username = strings.TrimSpace(username)
 	var u domain.User
 	var phc string
@@ -412,7 +420,7 @@ func (s *Store) CreateToken(ctx context.Context, a domain.Actor, name string) (s
 	}
 	name = strings.TrimSpace(name)
 	v := &domain.ValidationError{Op: "store." + op}
-	refText(v, domain.FieldName, name, true)
+	domain.CheckText(v, 0, domain.FieldName, name, true)
 	if err := v.Err(); err != nil {
 		return "", err
 	}

@@ -66,6 +66,9 @@ func jsonOrNull(v any) (any, error) {
 // own department's objects only.
 func (s *Store) ListAudit(ctx context.Context, a domain.Actor, f domain.AuditFilter) (*domain.List[domain.AuditEntry], error) {
 	const op = "ListAudit"
+	if err := refuseBadText(op, "object_type", f.ObjectType, "object_key", f.ObjectKey); err != nil {
+		return nil, err
+	}
 	var where []string
 	var args []any
 	arg := func(v any) string {

@@ -162,6 +162,9 @@ func (s *Store) ListEntities(ctx context.Context, a domain.Actor, f domain.Entit
 	if err := domain.Require("store."+op, a, domain.ActViewDirectory, 0); err != nil {
 		return nil, err
 	}
+	if err := entityFilterText(op, f); err != nil {
+		return nil, err
+	}
 	var args sqlArgs
 	where := entityWhere(f, &args)
 	p := f.Page.Norm()
@@ -200,6 +203,9 @@ func (s *Store) EachEntity(ctx context.Context, a domain.Actor, f domain.EntityF
 	if err := domain.Require("store."+op, a, domain.ActViewDirectory, 0); err != nil {
 		return err
 	}
+	if err := entityFilterText(op, f); err != nil {
+		return err
+	}
 	var args sqlArgs
 	q := "SELECT " + entityCols + " FROM entities" + entityWhere(f, &args) + orderBy(f.Sort, "code", entitySorts)
 	rows, err := s.read.QueryContext(ctx, q, args...)
@@ -233,6 +239,9 @@ func (s *Store) GetEntityByCode(ctx context.Context, a domain.Actor, code string
 	if err := domain.Require("store.GetEntityByCode", a, domain.ActViewDirectory, 0); err != nil {
 		return nil, err
 	}
+	if err := refuseBadText("GetEntityByCode", domain.FieldCode, code); err != nil {
+		return nil, err
+	}
 	return s.getEntity(ctx, s.read, "code", validate.NormalizeCode(code))
 }
 
@@ -256,9 +265,10 @@ func exists(ctx context.Context, q querier, table, col string, v any) (bool, err
 }
 
 // checkEntityRefs adds a field error for an industry or township that does
-// not exist.
+// not exist. Codes that are not text at all were reported by validation and
+// are not looked up.
 func checkEntityRefs(ctx context.Context, q querier, e *domain.Entity, row int, v *domain.ValidationError) error {
-	if e.IndustryCode != "" {
+	if e.IndustryCode != "" && domain.TextOK(e.IndustryCode) {
 		ok, err := exists(ctx, q, "industries", "code", e.IndustryCode)
 		if err != nil {
 			return err
@@ -267,7 +277,7 @@ func checkEntityRefs(ctx context.Context, q querier, e *domain.Entity, row int, 
 			v.Add(domain.FieldError{Row: row, Field: domain.FieldIndustry, Value: e.IndustryCode, Key: "err.unknown_industry"})
 		}
 	}
-	if e.TownshipCode != "" {
+	if e.TownshipCode != "" && domain.TextOK(e.TownshipCode) {
 		ok, err := exists(ctx, q, "townships", "code", e.TownshipCode)
 		if err != nil {
 			return err

@@ -176,10 +176,11 @@ func (s *Store) ImportEntities(ctx context.Context, a domain.Actor, rows []domai
 		domain.NormalizeEntity(e)
 		rv := domain.ValidateEntity(e, row, opt.AcceptBadCodes)
 		v.Errors = append(v.Errors, rv.Errors...)
-		if e.IndustryCode != "" && !industries[e.IndustryCode] {
+		// Codes that are not text at all were reported by validation.
+		if e.IndustryCode != "" && domain.TextOK(e.IndustryCode) && !industries[e.IndustryCode] {
 			v.Add(domain.FieldError{Row: row, Field: domain.FieldIndustry, Value: e.IndustryCode, Key: "err.unknown_industry"})
 		}
-		if e.TownshipCode != "" && !townships[e.TownshipCode] {
+		if e.TownshipCode != "" && domain.TextOK(e.TownshipCode) && !townships[e.TownshipCode] {
 			v.Add(domain.FieldError{Row: row, Field: domain.FieldTownship, Value: e.TownshipCode, Key: "err.unknown_township"})
 		}
 		if e.Code != "" {

@@ -55,6 +55,9 @@ func (s *Store) ListInspectors(ctx context.Context, a domain.Actor, f domain.Ins
 	if err := domain.Require("store."+op, a, domain.ActViewDirectory, 0); err != nil {
 		return nil, err
 	}
+	if err := inspectorFilterText(op, f); err != nil {
+		return nil, err
+	}
 	var args sqlArgs
 	where := inspectorWhere(f, &args)
 	p := f.Page.Norm()
@@ -78,6 +81,9 @@ func (s *Store) ListInspectors(ctx context.Context, a domain.Actor, f domain.Ins
 func (s *Store) EachInspector(ctx context.Context, a domain.Actor, f domain.InspectorFilter, fn func(*domain.Inspector) error) error {
 	const op = "EachInspector"
 	if err := domain.Require("store."+op, a, domain.ActViewDirectory, 0); err != nil {
+		return err
+	}
+	if err := inspectorFilterText(op, f); err != nil {
 		return err
 	}
 	var args sqlArgs

@@ -25,6 +25,9 @@ func (s *Store) PublicSearch(ctx context.Context, query string, p domain.Page) (
 	const op = "PublicSearch"
 	p = p.Norm()
 	out := &domain.List[domain.PublicEntity]{Page: p.Number, Size: p.Size, Items: []domain.PublicEntity{}}
+	if err := refuseBadText(op, domain.FieldQuery, query); err != nil {
+		return nil, err
+	}
 	query = strings.TrimSpace(query)
 	if query == "" {
 		return out, nil
@@ -58,6 +61,9 @@ func (s *Store) PublicSearch(ctx context.Context, query string, p domain.Page) (
 // PublicEntity returns the public view of one entity by credit code;
 // KindNotFound if none.
 func (s *Store) PublicEntity(ctx context.Context, code string) (*domain.PublicEntity, error) {
+	if err := refuseBadText("PublicEntity", domain.FieldCode, code); err != nil {
+		return nil, err
+	}
 	var pe domain.PublicEntity
 	err := scanPublic(s.read.QueryRowContext(ctx, "SELECT "+publicCols+publicFrom+" WHERE e.code = $1", validate.NormalizeCode(code)), &pe)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -67,24 +67,12 @@ func validateDepartment(d *domain.Department) error {
 	d.LiaisonPhone = strings.TrimSpace(d.LiaisonPhone)
 	d.Leader = strings.TrimSpace(d.Leader)
 	d.LeaderPhone = strings.TrimSpace(d.LeaderPhone)
-	refText(v, fieldRefCode, d.Code, true)
-	refText(v, domain.FieldName, d.Name, true)
+	domain.CheckText(v, 0, fieldRefCode, d.Code, true)
+	domain.CheckText(v, 0, domain.FieldName, d.Name, true)
 	for f, val := range map[string]string{"short_name": d.ShortName, "liaison": d.Liaison, "liaison_phone": d.LiaisonPhone, "leader": d.Leader, "leader_phone": d.LeaderPhone} {
-		refText(v, f, val, false)
+		domain.CheckText(v, 0, f, val, false)
 	}
 	return v.Err()
-}
-
-// refText checks one reference-data text field like domain's free text.
-func refText(v *domain.ValidationError, field, value string, required bool) {
-	switch {
-	case required && value == "":
-		v.Add(domain.FieldError{Field: field, Key: "err.required"})
-	case len([]rune(value)) > domain.MaxTextLen:
-		v.Add(domain.FieldError{Field: field, Value: value, Key: "err.too_long", Args: map[string]any{"max": domain.MaxTextLen}})
-	case strings.ContainsAny(value, "\x00\r\n"):
-		v.Add(domain.FieldError{Field: field, Value: value, Key: "err.bad_text"})
-	}
 }
 
 // SaveDepartment creates (ID 0) or updates a department. Office only.
@@ -185,8 +173,8 @@ func (s *Store) saveCodeName(ctx context.Context, a domain.Actor, op, table, obj
 	}
 	*code, *name = strings.TrimSpace(*code), strings.TrimSpace(*name)
 	v := &domain.ValidationError{Op: "store." + op}
-	refText(v, fieldRefCode, *code, true)
-	refText(v, domain.FieldName, *name, true)
+	domain.CheckText(v, 0, fieldRefCode, *code, true)
+	domain.CheckText(v, 0, domain.FieldName, *name, true)
 	if err := v.Err(); err != nil {
 		return err
 	}

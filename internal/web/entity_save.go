@@ -18,17 +18,16 @@ func entityFromForm(r *http.Request, e *domain.Entity) (values map[string]string
 	if code, ok := r.PostForm["code"]; ok && e.ID == 0 {
 		e.Code = strings.Join(code, "")
 	}
-	// Choices come from select boxes; control bytes in them are tampering
-	// and are dropped (the choice then fails validation). Free text is
-	// passed as typed, so that validation names the bad character.
+	// Everything is passed as typed: the store's validation names a bad
+	// character or choice.
 	e.Name = r.PostFormValue("name")
-	e.Kind = domain.EntityKind(cleanText(r.PostFormValue("kind")))
-	e.IndustryCode = cleanText(r.PostFormValue("industry"))
-	e.TownshipCode = cleanText(r.PostFormValue("township"))
+	e.Kind = domain.EntityKind(r.PostFormValue("kind"))
+	e.IndustryCode = r.PostFormValue("industry")
+	e.TownshipCode = r.PostFormValue("township")
 	e.Address = r.PostFormValue("address")
 	e.LegalRep = r.PostFormValue("legal_rep")
-	e.Status = domain.RegStatus(cleanText(r.PostFormValue("status")))
-	e.RiskClass = domain.RiskClass(cleanText(r.PostFormValue("risk_class")))
+	e.Status = domain.RegStatus(r.PostFormValue("status"))
+	e.RiskClass = domain.RiskClass(r.PostFormValue("risk_class"))
 	raw := strings.TrimSpace(r.PostFormValue("risk_set_on"))
 	d, err := domain.ParseDate(raw)
 	if err != nil {

@@ -129,8 +129,9 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 }
 
 // cleanQuery drops NUL and other control characters and invalid UTF-8 from
-// the query string. No search or filter needs them, and PostgreSQL refuses
-// them outright, which would turn a hand-edited URL into a server error.
+// the query string, so that a search pasted with a stray tab or byte still
+// finds what it names instead of showing an error page. (The store refuses
+// text a database cannot hold by itself; this is for the user's comfort.)
 func cleanQuery(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery != "" {

@@ -27,8 +27,8 @@ func (s *Server) showBusiness(w http.ResponseWriter, r *http.Request) {
 }
 
 // plausibleCode reports whether s can be a stored credit code: 18 digits
-// or capital letters. Anything else cannot match, so the database is not
-// asked (and cannot choke on a NUL byte).
+// or capital letters. Anything else cannot match, so the visitor gets "not
+// found" at once, without a database query.
 func plausibleCode(s string) bool {
 	if len(s) != 18 {
 		return false
