@@ -196,6 +196,68 @@ func (s *Store) SetPassword(ctx context.Context, a domain.Actor, userID int64, p
 	})
 }
 
+// FieldCurrentPassword is the field of the current password in
+// ChangeOwnPassword's errors.
+const FieldCurrentPassword = "current_password"
+
+// ChangeOwnPassword sets the actor's own password after checking the
+// current one, so that a session left open on a shared computer cannot be
+// turned into a stolen account. A wrong current password is KindInvalid
+// on FieldCurrentPassword (not KindUnauthorized: the caller is logged in,
+// and a face must not take it for an expired session). Every session of
+// the account ends, the one in use included: the face opens a fresh one
+// with the new password if it wants the user to stay logged in.
+func (s *Store) ChangeOwnPassword(ctx context.Context, a domain.Actor, current, newPassword string) error {
+	const op = "ChangeOwnPassword"
+	if a.UserID == 0 {
+		return domain.E("store."+op, domain.KindUnauthorized, "err.unauthorized")
+	}
+	var u domain.User
+	var phc string
+	err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userCols+`, password FROM users WHERE id = $1`, a.UserID), &u, &phc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.E("store."+op, domain.KindUnauthorized, "err.unauthorized")
+	}
+	if err != nil {
+		return internal(op, err)
+	}
+	if u.Disabled {
+		return domain.E("store."+op, domain.KindUnauthorized, "err.account_disabled")
+	}
+	ok, _, err := password.Verify(current, phc)
+	if err != nil {
+		return internal(op, err)
+	}
+	if !ok {
+		return domain.E("store."+op, domain.KindInvalid, "err.wrong_password").WithField(FieldCurrentPassword)
+	}
+	if utf8.RuneCountInString(newPassword) < domain.MinPasswordLen {
+		return &domain.ValidationError{Op: "store." + op, Errors: []domain.FieldError{
+			{Field: domain.FieldPassword, Key: "err.password_short", Args: map[string]any{"min": domain.MinPasswordLen}}}}
+	}
+	newPHC, err := password.Hash(newPassword)
+	if err != nil {
+		return internal(op, err)
+	}
+	return s.inTx(ctx, op, func(tx *sql.Tx) error {
+		// Only if the hash is still the one verified: of two concurrent
+		// changes, the second must prove the first one's password.
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password = $1 WHERE id = $2 AND password = $3`, newPHC, u.ID, phc)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return domain.E("store."+op, domain.KindInvalid, "err.wrong_password").WithField(FieldCurrentPassword)
+		}
+		if err := revokeSessions(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, auditRec{Action: "user.password", ObjectType: "user", ObjectKey: u.Username, Dept: u.DepartmentID})
+	})
+}
+
 func revokeSessions(ctx context.Context, tx querier, userID int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked = $1 WHERE user_id = $2 AND revoked = $3`, true, userID, false)
 	return err

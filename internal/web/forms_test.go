@@ -164,6 +164,7 @@ func TestUserAdministration(t *testing.T) {
 func TestOwnPasswordChange(t *testing.T) {
 	e := newEnv(t)
 	c := e.login(t, "scjg")
+	elsewhere := e.login(t, "scjg") // e.g. a browser left open in the office
 	for _, tc := range []struct {
 		name               string
 		current, pw, again string
@@ -187,6 +188,15 @@ func TestOwnPasswordChange(t *testing.T) {
 	}
 	if r := e.post(e.client(), "/login", url.Values{"username": {"scjg"}, "password": {"new-password-123"}}); r.Status != http.StatusSeeOther {
 		t.Errorf("login with the new password: %d", r.Status)
+	}
+	if r := e.get(c, "/staff/"); r.Status != http.StatusOK {
+		t.Errorf("the browser that changed the password was logged out: %d", r.Status)
+	}
+	if r := e.get(elsewhere, "/staff/"); r.Status != http.StatusSeeOther {
+		t.Errorf("another session survived the password change: %d", r.Status)
+	}
+	if r := e.post(e.client(), "/login", url.Values{"username": {"scjg"}, "password": {storetest.Password}}); r.Status != http.StatusUnauthorized {
+		t.Errorf("login with the old password: %d", r.Status)
 	}
 }
 

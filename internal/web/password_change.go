@@ -1,9 +1,12 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/store"
 )
 
 type passwordData struct {
@@ -19,11 +22,11 @@ func (s *Server) showPasswordChange(w http.ResponseWriter, r *http.Request, sess
 	s.render(w, r, http.StatusOK, pagePassword, pg)
 }
 
-// changePassword sets the user's own password after checking the current
-// one, so that a session left open on a shared computer cannot be turned
-// into a stolen account. The current password is checked by logging in
-// with it (the store has no separate check), and that extra session is
-// closed at once; failures count against the login limit.
+// changePassword sets the user's own password after the store has checked
+// the current one, so that a session left open on a shared computer cannot
+// be turned into a stolen account; wrong guesses count against the login
+// limit. The store ends every session of the account, this one included;
+// a fresh session is opened with the new password so the user stays in.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, sess *session) {
 	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
 	if err := r.ParseForm(); err != nil {
@@ -37,30 +40,24 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, sess *se
 		s.render(w, r, status, pagePassword, pg)
 	}
 	now := s.now()
-	userKey := "user:" + sess.User.Username
+	userKey := "user:" + strings.ToLower(sess.User.Username)
 	if s.limiter.Blocked(now, userKey) {
 		show(http.StatusTooManyRequests, &fieldErrors{ByField: map[string][]string{"current": {p.T("web.login.too_many")}}})
 		return
-	}
-	token, _, err := s.store.Login(r.Context(), sess.User.Username, r.PostFormValue("current"))
-	if err != nil {
-		if domain.ErrorKind(err) == domain.KindInternal {
-			s.fail(w, r, sess, err)
-			return
-		}
-		s.limiter.Fail(now, userKey)
-		show(http.StatusUnprocessableEntity, &fieldErrors{ByField: map[string][]string{"current": {p.T("web.password.wrong")}}})
-		return
-	}
-	if err := s.store.Logout(r.Context(), token); err != nil {
-		s.log.Warn("closing password-check session", "err", err)
 	}
 	pw := r.PostFormValue("password")
 	if pw != r.PostFormValue("confirm") {
 		show(http.StatusUnprocessableEntity, &fieldErrors{ByField: map[string][]string{"confirm": {p.T("web.password.mismatch")}}})
 		return
 	}
-	if err := s.store.SetPassword(r.Context(), sess.Actor, sess.User.ID, pw); err != nil {
+	err := s.store.ChangeOwnPassword(r.Context(), sess.Actor, r.PostFormValue("current"), pw)
+	var de *domain.Error
+	if errors.As(err, &de) && de.Field == store.FieldCurrentPassword {
+		s.limiter.Fail(now, userKey)
+		show(http.StatusUnprocessableEntity, &fieldErrors{ByField: map[string][]string{"current": {p.T("web.password.wrong")}}})
+		return
+	}
+	if err != nil {
 		fe, ok := formErrorsOf(p, err, domain.FieldPassword)
 		if !ok {
 			s.fail(w, r, sess, err)
@@ -69,5 +66,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, sess *se
 		show(formStatus(err), fe)
 		return
 	}
+	s.limiter.Reset(userKey)
+	token, _, err := s.store.Login(r.Context(), sess.User.Username, pw)
+	if err != nil {
+		// The password is changed; only the fresh session failed.
+		s.log.Warn("new session after password change", "user", sess.User.Username, "err", err)
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	s.setSessionCookie(w, token)
 	http.Redirect(w, r, "/staff/password?done=1", http.StatusSeeOther)
 }
