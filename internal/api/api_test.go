@@ -904,3 +904,24 @@ func TestBadTextInParameters(t *testing.T) {
 		}
 	})
 }
+
+func TestRevokedTokenRefused(t *testing.T) {
+	eachFixture(t, func(t *testing.T, f *fixture) {
+		me := decode[Me](t, f.do(req{method: "GET", url: "/api/v1/me", who: "deptA"}))
+		a := domain.Actor{UserID: me.ID, Name: "depta", Role: domain.RoleDepartment, DepartmentID: f.deptA}
+		list, err := f.s.ListTokens(t.Context(), a)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("ListTokens: %v, %v", list, err)
+		}
+		if err := f.s.RevokeToken(t.Context(), a, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		w := f.do(req{method: "GET", url: "/api/v1/entities", who: "deptA"})
+		if w.Code != 401 || decode[ErrorBody](t, w).Error.Key != "err.api.token_invalid" {
+			t.Errorf("revoked token: %d %s", w.Code, w.Body.String())
+		}
+		if w := f.do(req{method: "GET", url: "/api/v1/me", who: "deptB"}); w.Code != 200 {
+			t.Errorf("another user's token: %d", w.Code)
+		}
+	})
+}

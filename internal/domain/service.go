@@ -107,6 +107,15 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
+// APIToken describes one API token of a user, never the token itself (the
+// store keeps only its hash).
+type APIToken struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"user_id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
 // Directory is the service the faces use for the two directories (两库) and
 // the reference data. Every method checks the actor's rights itself and
 // writes its audit row in the same transaction as the change.

@@ -515,6 +515,70 @@ func (s *Store) CreateToken(ctx context.Context, a domain.Actor, name string) (s
 	return token, nil
 }
 
+// ListTokens returns the live (unrevoked) API tokens of the actor's own
+// account, newest first: names and dates, never the tokens.
+func (s *Store) ListTokens(ctx context.Context, a domain.Actor) ([]domain.APIToken, error) {
+	const op = "ListTokens"
+	if err := domain.Require("store."+op, a, domain.ActManageTokens, a.DepartmentID); err != nil {
+		return nil, err
+	}
+	out := []domain.APIToken{}
+	if a.UserID == 0 {
+		return out, nil
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT id, user_id, name, created_at FROM api_tokens WHERE user_id = $1 AND revoked = $2 ORDER BY id DESC`, a.UserID, false)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t domain.APIToken
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, timeCol{&t.CreatedAt}); err != nil {
+			return nil, internal(op, err)
+		}
+		out = append(out, t)
+	}
+	return out, internal(op, rows.Err())
+}
+
+// RevokeToken ends an API token for good. Users revoke their own tokens;
+// the office may revoke anyone's (e.g. after a leak). Revoking a revoked
+// token is not an error; someone else's token is KindNotFound for a user
+// who may not touch it, so that token IDs reveal nothing.
+func (s *Store) RevokeToken(ctx context.Context, a domain.Actor, id int64) error {
+	const op = "RevokeToken"
+	if err := domain.Require("store."+op, a, domain.ActManageTokens, a.DepartmentID); err != nil {
+		return err
+	}
+	return s.inTx(ctx, op, func(tx *sql.Tx) error {
+		var t domain.APIToken
+		var revoked bool
+		err := tx.QueryRowContext(ctx, `SELECT id, user_id, name, created_at, revoked FROM api_tokens WHERE id = $1`, id).
+			Scan(&t.ID, &t.UserID, &t.Name, timeCol{&t.CreatedAt}, &revoked)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !mayManageUser(a, t.UserID)) {
+			return notFound(op)
+		}
+		if err != nil {
+			return err
+		}
+		if revoked {
+			return nil
+		}
+		u, err := s.getUser(ctx, tx, "id", t.UserID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked = $1 WHERE id = $2`, true, id); err != nil {
+			return err
+		}
+		type rec struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		}
+		return s.audit(ctx, tx, a, auditRec{Action: "token.revoke", ObjectType: "user", ObjectKey: u.Username, Dept: u.DepartmentID, Before: rec{t.ID, t.Name}})
+	})
+}
+
 // TokenUser returns the user of a live API token; KindUnauthorized for an
 // unknown or revoked token or a disabled account.
 func (s *Store) TokenUser(ctx context.Context, token string) (*domain.User, error) {

@@ -280,3 +280,37 @@ func TestInspectorAccountLinkedToRecord(t *testing.T) {
 		t.Errorf("inspector home does not show the linked record")
 	}
 }
+
+func TestTokenListAndRevoke(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t, "inspector")
+	r := e.post(c, "/staff/tokens", url.Values{"name": {"夜间导出"}})
+	m := regexp.MustCompile(`id="new-token" value="([^"]+)"`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || m == nil {
+		t.Fatalf("create token: %d", r.Status)
+	}
+	page := e.get(c, "/staff/tokens")
+	form := regexp.MustCompile(`action="(/staff/tokens/\d+/revoke)"[^>]*data-confirm="([^"]*)"`).FindStringSubmatch(page.Body)
+	if form == nil || !strings.Contains(page.Body, "夜间导出") {
+		t.Fatalf("token not listed with a confirmed revoke form:\n%.2000s", page.Body)
+	}
+	if !strings.Contains(form[2], "夜间导出") || strings.Contains(page.Body, m[1]) {
+		t.Errorf("confirmation %q does not name the token, or the token is shown", form[2])
+	}
+	// Another user cannot revoke it.
+	if r := e.post(e.login(t, "scjg"), form[1], nil); r.Status != http.StatusNotFound {
+		t.Errorf("someone else's revoke: %d, want 404", r.Status)
+	}
+	if _, err := e.store.TokenUser(context.Background(), m[1]); err != nil {
+		t.Fatalf("token dead before its revoke: %v", err)
+	}
+	if r := e.post(c, form[1], nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", r.Status)
+	}
+	if _, err := e.store.TokenUser(context.Background(), m[1]); domain.ErrorKind(err) != domain.KindUnauthorized {
+		t.Errorf("revoked token still authenticates: %v", err)
+	}
+	if page := e.get(c, "/staff/tokens?done=revoked"); strings.Contains(page.Body, "夜间导出") || !strings.Contains(page.Body, "令牌已吊销") {
+		t.Errorf("after revoke the token is still listed or no notice is shown")
+	}
+}

@@ -197,4 +197,5 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	staff("POST /staff/password", s.changePassword)
 	staff("GET /staff/tokens", s.showTokens)
 	staff("POST /staff/tokens", s.createToken)
+	staff("POST /staff/tokens/{id}/revoke", s.revokeToken)
 }

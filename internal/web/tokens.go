@@ -3,18 +3,39 @@ package web
 import (
 	"net/http"
 	"strings"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
 
 type tokensData struct {
 	Name   string
 	Token  string // shown once, right after creation
+	Tokens []domain.APIToken
 	Errors *fieldErrors
 }
 
-func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, sess *session) {
-	pg := s.newPage(r, sess, "web.tokens.title", &tokensData{})
+// tokensPage renders the tokens page with the user's live tokens.
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, sess *session, status int, data *tokensData, notice string) {
+	list, err := s.store.ListTokens(r.Context(), sess.Actor)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	data.Tokens = list
+	pg := s.newPage(r, sess, "web.tokens.title", data)
 	pg.Nav = "tokens"
-	s.render(w, r, http.StatusOK, pageTokens, pg)
+	if notice != "" {
+		pg.Notice = pg.P.T(notice)
+	}
+	s.render(w, r, status, pageTokens, pg)
+}
+
+func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, sess *session) {
+	notice := ""
+	if r.URL.Query().Get("done") == "revoked" {
+		notice = "web.tokens.revoked"
+	}
+	s.tokensPage(w, r, sess, http.StatusOK, &tokensData{}, notice)
 }
 
 // createToken makes an API token for the user. The store keeps only its
@@ -39,7 +60,20 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, sess *sessi
 	} else {
 		data.Token = token
 	}
-	pg := s.newPage(r, sess, "web.tokens.title", data)
-	pg.Nav = "tokens"
-	s.render(w, r, status, pageTokens, pg)
+	s.tokensPage(w, r, sess, status, data, "")
+}
+
+// revokeToken ends one of the user's API tokens, e.g. when a system that
+// used it is retired or the token leaked.
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	if err := s.store.RevokeToken(r.Context(), sess.Actor, id); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/tokens?done=revoked", http.StatusSeeOther)
 }
