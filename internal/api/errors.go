@@ -55,21 +55,7 @@ func statusOf(err error) int {
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
 	}
-	switch domain.ErrorKind(err) {
-	case domain.KindInvalid:
-		return http.StatusUnprocessableEntity
-	case domain.KindNotFound:
-		return http.StatusNotFound
-	case domain.KindConflict:
-		return http.StatusConflict
-	case domain.KindUnauthorized:
-		return http.StatusUnauthorized
-	case domain.KindForbidden:
-		return http.StatusForbidden
-	case domain.KindTooMany:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
+	return domain.ErrorKind(err).HTTPStatus()
 }
 
 // printer returns the printer of the request's language: Accept-Language,

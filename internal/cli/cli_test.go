@@ -260,15 +260,15 @@ func TestImportBadFileWritesNothing(t *testing.T) {
 			if r.code != ExitError {
 				t.Fatalf("exit %d, want %d\n%s%s", r.code, ExitError, r.stdout, r.stderr)
 			}
-			// Row 7 repeats row 5's code: the importer lists row 7 and
-			// names row 5 in the reason.
+			// Row 7 repeats row 5's code: the importer lists both rows,
+			// each naming the other in its reason.
 			got := tableRows(r.stderr)
-			for _, want := range []string{"3", "7"} {
+			for _, want := range []string{"3", "5", "7"} {
 				if !strings.Contains(" "+strings.Join(got, " ")+" ", " "+want+" ") {
 					t.Errorf("error table does not name row %s (rows %v):\n%s", want, got, r.stderr)
 				}
 			}
-			for _, notWant := range []string{"2", "4", "5", "6"} {
+			for _, notWant := range []string{"2", "4", "6"} {
 				if strings.Contains(" "+strings.Join(got, " ")+" ", " "+notWant+" ") {
 					t.Errorf("error table names good row %s:\n%s", notWant, r.stderr)
 				}
@@ -276,8 +276,10 @@ func TestImportBadFileWritesNothing(t *testing.T) {
 			if !strings.Contains(r.stderr, wrongCheck) {
 				t.Errorf("error table does not show the bad value %s:\n%s", wrongCheck, r.stderr)
 			}
-			if want := map[string]string{"zh-CN": "第 5 行", "en": "row 5"}[lang]; !strings.Contains(r.stderr, want) {
-				t.Errorf("error table does not name row 5, whose code row 7 repeats:\n%s", r.stderr)
+			for _, want := range map[string][]string{"zh-CN": {"与第 5 行", "在第 7 行"}, "en": {"of row 5", "row(s) 7"}}[lang] {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("error table does not say %q (rows 5 and 7 share a code):\n%s", want, r.stderr)
+				}
 			}
 			wantWord := map[string]string{"zh-CN": "校验位", "en": "check character"}[lang]
 			if !strings.Contains(r.stderr, wantWord) {
@@ -299,8 +301,8 @@ func TestImportBadFileWritesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != 3 || !strings.Contains(strings.Join(rows[1], " "), wrongCheck) {
-			t.Errorf("error report rows = %q, want a header and the two bad rows", rows)
+		if len(rows) != 4 || !strings.Contains(strings.Join(rows[1], " "), wrongCheck) {
+			t.Errorf("error report rows = %q, want a header and the three rows at fault", rows)
 		}
 	})
 	if diff := cmp.Diff(before, dump(t, db)); diff != "" {

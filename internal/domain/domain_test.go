@@ -187,3 +187,14 @@ func TestErrorsAndPages(t *testing.T) {
 		t.Errorf("Offset = %d", off)
 	}
 }
+
+func TestKindHTTPStatus(t *testing.T) {
+	for k, want := range map[Kind]int{
+		KindInvalid: 422, KindNotFound: 404, KindConflict: 409, KindUnauthorized: 401,
+		KindForbidden: 403, KindTooMany: 429, KindInternal: 500, Kind("unheard-of"): 500,
+	} {
+		if got := k.HTTPStatus(); got != want {
+			t.Errorf("%q.HTTPStatus() = %d, want %d", k, got, want)
+		}
+	}
+}

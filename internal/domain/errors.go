@@ -6,6 +6,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -23,6 +24,27 @@ const (
 	KindTooMany      Kind = "too_many"     // rate limit
 	KindInternal     Kind = "internal"     // everything else; shown as "Internal error"
 )
+
+// HTTPStatus is the HTTP status every web face answers an error of kind k
+// with: 422 for bad input (the request was understood, its content is
+// wrong), and 500 for internal errors and anything unclassified.
+func (k Kind) HTTPStatus() int {
+	switch k {
+	case KindInvalid:
+		return http.StatusUnprocessableEntity
+	case KindNotFound:
+		return http.StatusNotFound
+	case KindConflict:
+		return http.StatusConflict
+	case KindUnauthorized:
+		return http.StatusUnauthorized
+	case KindForbidden:
+		return http.StatusForbidden
+	case KindTooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is an application error: a kind, an i18n key with its arguments,
 // optionally the field it concerns, and the operation that raised it.

@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -166,13 +167,29 @@ func (p *Printer) format(key string, args map[string]any) string {
 		name := msg[i+1 : i+j]
 		b.WriteString(msg[:i])
 		if v, ok := args[name]; ok {
-			fmt.Fprint(&b, v)
+			p.writeArg(&b, v)
 		} else {
 			b.WriteString(msg[i : i+j+1])
 		}
 		msg = msg[i+j+1:]
 	}
 	return b.String()
+}
+
+// writeArg writes one message argument; a list of row numbers is joined
+// with the language's list separator ("7、10" or "7, 10").
+func (p *Printer) writeArg(b *strings.Builder, v any) {
+	rows, ok := v.([]int)
+	if !ok {
+		fmt.Fprint(b, v)
+		return
+	}
+	for i, n := range rows {
+		if i > 0 {
+			b.WriteString(p.cat["list.separator"])
+		}
+		b.WriteString(strconv.Itoa(n))
+	}
 }
 
 // Field translates a field name ("code", "cert_expiry") to its label.

@@ -52,3 +52,18 @@ func TestErrTranslatesKindsAndHidesInternals(t *testing.T) {
 		t.Errorf("internal error leaked: %q", got)
 	}
 }
+
+func TestRowListsUseTheLanguagesSeparator(t *testing.T) {
+	rows := []int{7, 10, 12}
+	for _, tc := range []struct {
+		lang Lang
+		want string
+	}{
+		{ZH, "此统一社会信用代码在第 7、10、12 行再次出现"},
+		{EN, "this credit code appears again in row(s) 7, 10, 12"},
+	} {
+		if got := For(tc.lang).T("err.import.code_repeated", "rows", rows); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.lang, got, tc.want)
+		}
+	}
+}

@@ -25,6 +25,6 @@ func ExampleReadEntities() {
 	fmt.Println(i18n.For(i18n.ZH).Err(err))
 	fmt.Println(i18n.For(i18n.EN).Err(err))
 	// Output:
-	// 第 3 行 统一社会信用代码: 统一社会信用代码校验位错误; 第 4 行 统一社会信用代码: 与第 2 行的统一社会信用代码重复
-	// Row 3 Credit code: credit code check character is wrong; Row 4 Credit code: repeats the credit code of row 2
+	// 第 2 行 统一社会信用代码: 此统一社会信用代码在第 4 行再次出现; 第 3 行 统一社会信用代码: 统一社会信用代码校验位错误; 第 4 行 统一社会信用代码: 与第 2 行的统一社会信用代码重复
+	// Row 2 Credit code: this credit code appears again in row(s) 4; Row 3 Credit code: credit code check character is wrong; Row 4 Credit code: repeats the credit code of row 2
 }

@@ -48,9 +48,9 @@ func ReadEntities(r io.Reader, filename string, ref Reference, o Options) ([]dom
 	const op = "importx.ReadEntities"
 	res := newResolver(ref)
 	var (
-		out   []domain.EntityRow
-		ve    = &domain.ValidationError{Op: op}
-		first = map[string]int{}
+		out  []domain.EntityRow
+		ve   = &domain.ValidationError{Op: op}
+		seen = newRepeats()
 	)
 	err := readTable(op, r, filename, o, entityColumns, func(rec *record) {
 		e := domain.Entity{
@@ -103,10 +103,8 @@ func ReadEntities(r io.Reader, filename string, ref Reference, o Options) ([]dom
 		domain.NormalizeEntity(&e)
 		rec.merge(domain.ValidateEntity(&e, rec.row, o.AcceptBadCodes))
 		if e.Code != "" && !rec.bad[domain.FieldCode] {
-			if f, dup := first[e.Code]; dup {
+			if f, dup := seen.see(e.Code, rec.row, domain.FieldCode, e.Code); dup {
 				rec.fail(domain.FieldCode, e.Code, "err.import.duplicate_code", "first", f)
-			} else {
-				first[e.Code] = rec.row
 			}
 		}
 		if len(rec.errs) > 0 {
@@ -118,6 +116,7 @@ func ReadEntities(r io.Reader, filename string, ref Reference, o Options) ([]dom
 	if err != nil {
 		return nil, err
 	}
+	seen.report(ve, "err.import.code_repeated")
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
@@ -131,9 +130,9 @@ func ReadInspectors(r io.Reader, filename string, ref Reference, o Options) ([]d
 	const op = "importx.ReadInspectors"
 	res := newResolver(ref)
 	var (
-		out   []domain.InspectorRow
-		ve    = &domain.ValidationError{Op: op}
-		first = map[string]int{}
+		out  []domain.InspectorRow
+		ve   = &domain.ValidationError{Op: op}
+		seen = newRepeats()
 	)
 	err := readTable(op, r, filename, o, inspectorColumns, func(rec *record) {
 		in := domain.Inspector{
@@ -177,15 +176,12 @@ func ReadInspectors(r io.Reader, filename string, ref Reference, o Options) ([]d
 		domain.NormalizeInspector(&in)
 		rec.merge(domain.ValidateInspector(&in, rec.row))
 		if in.CertNo != "" || in.DepartmentID != 0 && in.Name != "" {
-			k := in.Key()
-			if f, dup := first[k]; dup {
-				field, value := domain.FieldCertNo, in.CertNo
-				if in.CertNo == "" {
-					field, value = domain.FieldName, in.Name
-				}
+			field, value := domain.FieldCertNo, in.CertNo
+			if in.CertNo == "" {
+				field, value = domain.FieldName, in.Name
+			}
+			if f, dup := seen.see(in.Key(), rec.row, field, value); dup {
 				rec.fail(field, value, "err.import.duplicate_inspector", "first", f)
-			} else {
-				first[k] = rec.row
 			}
 		}
 		if len(rec.errs) > 0 {
@@ -197,6 +193,7 @@ func ReadInspectors(r io.Reader, filename string, ref Reference, o Options) ([]d
 	if err != nil {
 		return nil, err
 	}
+	seen.report(ve, "err.import.inspector_repeated")
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}

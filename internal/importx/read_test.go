@@ -38,6 +38,7 @@ func TestReadEntitiesReportsBadRowsByNumber(t *testing.T) {
 			}
 			want := []domain.FieldError{
 				{Row: 3, Field: "code", Value: rows[2][0].(string), Key: "err.code.checksum"},
+				{Row: 5, Field: "code", Value: rows[4][0].(string), Key: "err.import.code_repeated", Args: map[string]any{"rows": []int{7}}},
 				{Row: 7, Field: "code", Value: rows[4][0].(string), Key: "err.import.duplicate_code", Args: map[string]any{"first": 5}},
 			}
 			if diff := cmp.Diff(want, rowErrs(t, err)); diff != "" {
@@ -421,6 +422,8 @@ func TestReadInspectors(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			_, err := ReadInspectors(bytes.NewReader(fileOf(t, format, rows)), "i."+format, testRef, Options{})
 			want := []domain.FieldError{
+				{Row: 2, Field: "cert_no", Value: "14082701001", Key: "err.import.inspector_repeated", Args: map[string]any{"rows": []int{5}}},
+				{Row: 3, Field: "name", Value: "王芳", Key: "err.import.inspector_repeated", Args: map[string]any{"rows": []int{7}}},
 				{Row: 5, Field: "department", Value: "教育局", Key: "err.import.unknown_department"},
 				{Row: 5, Field: "cert_no", Value: "14082701001", Key: "err.import.duplicate_inspector", Args: map[string]any{"first": 2}},
 				{Row: 5, Field: "cert_expiry", Key: "err.required"},

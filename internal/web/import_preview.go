@@ -64,7 +64,7 @@ func (s *Server) showImportOutcome(w http.ResponseWriter, r *http.Request, sess 
 		s.removeUpload(data.Upload.ID)
 		switch domain.ErrorKind(err) {
 		case domain.KindInvalid, domain.KindConflict:
-			s.renderImport(w, r, sess, statusOf(domain.ErrorKind(err)), pageImportUpload, &importData{Kind: data.Kind}, p.Err(err))
+			s.renderImport(w, r, sess, domain.ErrorKind(err).HTTPStatus(), pageImportUpload, &importData{Kind: data.Kind}, p.Err(err))
 			return
 		}
 		s.fail(w, r, sess, err)

@@ -169,7 +169,7 @@ func TestImportBadUploads(t *testing.T) {
 	})
 	t.Run("not a spreadsheet", func(t *testing.T) {
 		r := e.upload(office, "/staff/import/entities", "notes.txt", []byte("hello"))
-		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, `class="alert"`) {
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `class="alert"`) {
 			t.Errorf("status %d\n%.500s", r.Status, r.Body)
 		}
 	})

@@ -156,25 +156,6 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, sess *sess
 	s.render(w, r, status, pageError, pg)
 }
 
-// statusOf maps an error kind to its HTTP status.
-func statusOf(k domain.Kind) int {
-	switch k {
-	case domain.KindInvalid:
-		return http.StatusBadRequest
-	case domain.KindNotFound:
-		return http.StatusNotFound
-	case domain.KindConflict:
-		return http.StatusConflict
-	case domain.KindUnauthorized:
-		return http.StatusUnauthorized
-	case domain.KindForbidden:
-		return http.StatusForbidden
-	case domain.KindTooMany:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 // fail answers a request whose work failed with err. Bad input, missing
 // records, refusals and conflicts are shown translated with their status;
 // an unauthorized visitor is sent to log in; anything else is logged with
@@ -185,7 +166,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, err
 		s.redirectToLogin(w, r)
 		return
 	}
-	status := statusOf(kind)
+	status := kind.HTTPStatus()
 	pg := s.newPage(r, sess, "web.error.title", nil)
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)

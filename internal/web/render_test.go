@@ -237,7 +237,7 @@ func TestErrorKindsMapToStatuses(t *testing.T) {
 		status int
 		text   string
 	}{
-		{domain.E("op", domain.KindInvalid, "err.bad_date"), 400, "不是有效日期"},
+		{domain.E("op", domain.KindInvalid, "err.bad_date"), 422, "不是有效日期"},
 		{domain.E("op", domain.KindNotFound, "err.not_found"), 404, "记录不存在"},
 		{domain.E("op", domain.KindConflict, "err.conflict"), 409, "与现有记录冲突"},
 		{domain.E("op", domain.KindForbidden, "err.forbidden"), 403, "无权执行此操作"},

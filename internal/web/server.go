@@ -5,7 +5,7 @@
 // Handlers sit on the standard ServeMux, one small file per action. The web
 // layer checks no rights of its own beyond hiding links: every store method
 // takes the actor and refuses what the actor may not do, and the error's
-// kind decides the HTTP status (statusOf and fail in render.go).
+// kind decides the HTTP status (domain.Kind.HTTPStatus, and fail in render.go).
 package web
 
 import (
