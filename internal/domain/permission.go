@@ -33,10 +33,11 @@ const (
 	ActManageUsers   Action = "user.manage"       // add, disable, reset passwords
 	ActViewAudit     Action = "audit.view"        // read the audit log
 	ActManageTokens  Action = "token.manage"      // create own API tokens
+	ActEditCalendar  Action = "calendar.edit"     // add or correct a year's holiday schedule (office)
 )
 
 // Actions lists every action, for the role × action table.
-var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens}
+var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens, ActEditCalendar}
 
 // Can reports whether a may perform act on something owned by department
 // dept (0 when the object belongs to no department). This is the one place

@@ -71,6 +71,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"password form", "GET", "/staff/password", nil, want{anon, ok, ok, ok, ok, ok}},
 		{"tokens", "GET", "/staff/tokens", nil, want{anon, ok, ok, ok, ok, ok}},
 		{"token create", "POST", "/staff/tokens", url.Values{"name": {"sync"}}, want{anon, ok, ok, ok, ok, ok}},
+		{"calendar", "GET", "/staff/calendar?year=2026", nil, want{anon, ok, ok, ok, ok, ok}},
+		{"calendar save invalid", "POST", "/staff/calendar", url.Values{"schedule": {"2031-01-06 work"}}, want{anon, bad, no, no, no, no}},
 		{"unknown staff page", "GET", "/staff/nothing-here", nil, want{404, 404, 404, 404, 404, 404}},
 	}
 	users := []struct {

@@ -198,4 +198,6 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	staff("GET /staff/tokens", s.showTokens)
 	staff("POST /staff/tokens", s.createToken)
 	staff("POST /staff/tokens/{id}/revoke", s.revokeToken)
+
+	s.workdayRoutes(mux)
 }
