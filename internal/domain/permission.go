@@ -36,8 +36,14 @@ const (
 	ActEditCalendar  Action = "calendar.edit"     // add or correct a year's holiday schedule (office)
 )
 
+// The actions of the transparency log (公示记录透明日志). Reading it is
+// public and needs no right.
+const (
+	ActManageLog Action = "log.manage" // register the witnesses (见证方) whose co-signatures the log accepts
+)
+
 // Actions lists every action, for the role × action table.
-var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens, ActEditCalendar}
+var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens, ActEditCalendar, ActManageLog}
 
 // Can reports whether a may perform act on something owned by department
 // dept (0 when the object belongs to no department). This is the one place

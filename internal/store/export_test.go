@@ -24,7 +24,8 @@ func ExecRaw(ctx context.Context, s *Store, query string, args ...any) error {
 func Dump(ctx context.Context, s *Store) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, table := range []string{"departments", "townships", "industries", "entities", "inspectors", "inspector_labels",
-		"inspector_conflicts", "users", "sessions", "api_tokens", "audit_log", "schema_migrations"} {
+		"inspector_conflicts", "users", "sessions", "api_tokens", "audit_log", "schema_migrations",
+		"log_head", "log_records", "log_hashes", "log_checkpoints", "log_witnesses", "log_cosignatures"} {
 		rows, err := s.read.QueryContext(ctx, "SELECT * FROM "+table)
 		if err != nil {
 			return nil, err
