@@ -195,6 +195,8 @@ var commands = map[string]func(m *Main, ctx context.Context, args []string) erro
 	"export":  (*Main).runExport,
 	"user":    (*Main).runUser,
 	"version": (*Main).runVersion,
+	"backup":  (*Main).runBackup,
+	"restore": (*Main).runRestore,
 }
 
 func (m *Main) run(ctx context.Context, args []string) error {
@@ -233,6 +235,8 @@ Commands:
   import    import entities (检查对象) or inspectors (执法检查人员) from .xlsx/.csv
   export    export entities or inspectors to .xlsx/.csv
   user      manage staff accounts (用户): add, list, passwd, disable, enable, token
+  backup    write a consistent backup (备份) of the database while it runs
+  restore   restore a backup into a new database (恢复)
   version   print the version
 
 Flags may stand before or after the arguments and fall back to environment

@@ -47,6 +47,9 @@ type Store struct {
 	// so writers queue in Go instead of failing with SQLITE_BUSY; on
 	// PostgreSQL it is the same pool as read.
 	write *sql.DB
+	// liteDSN is the SQLite connection string with its pragmas, for the
+	// occasional connection outside both pools (Backup).
+	liteDSN string
 
 	// SessionTTL is the lifetime of a new login session.
 	SessionTTL time.Duration
@@ -62,7 +65,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	switch {
 	case dsn == "":
 		return nil, errors.New("store: empty database address")
-	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
+	case isPostgresDSN(dsn):
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
@@ -100,7 +103,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		n := max(4, runtime.NumCPU())
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
-		s.engine, s.read, s.write = EngineSQLite, r, w
+		s.engine, s.read, s.write, s.liteDSN = EngineSQLite, r, w, base
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()

@@ -36,6 +36,14 @@ func New(t testing.TB) *store.Store {
 // pass without it.
 func NewPostgres(t testing.TB) *store.Store {
 	t.Helper()
+	return open(t, EmptyPostgres(t))
+}
+
+// EmptyPostgres returns the URL of a fresh, empty schema (no tables, not
+// migrated) of the server named by YIYEYICHA_TEST_POSTGRES, dropped at
+// cleanup; it skips or fails as NewPostgres does.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
 		t.Skip(EnvPostgres + " not set: PostgreSQL store tests skipped")
@@ -76,7 +84,7 @@ func NewPostgres(t testing.TB) *store.Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return open(t, u.String())
+	return u.String()
 }
 
 func open(t testing.TB, dsn string) *store.Store {
