@@ -19,10 +19,12 @@ func TestCanMatrix(t *testing.T) {
 	// want[actor][action] for an object of department own, then other.
 	type cell struct{ own, other bool }
 	want := map[string]map[Action]cell{
-		"office":     {ActViewDirectory: {true, true}, ActEditEntity: {true, true}, ActEditInspector: {true, true}, ActViewPrivate: {true, true}, ActEditReference: {true, true}, ActManageUsers: {true, true}, ActViewAudit: {true, true}, ActManageTokens: {true, true}, ActEditCalendar: {true, true}, ActManageLog: {true, true}},
-		"department": {ActViewDirectory: {true, true}, ActEditInspector: {true, false}, ActViewPrivate: {true, false}, ActViewAudit: {true, false}, ActManageTokens: {true, true}},
-		"inspector":  {ActViewDirectory: {true, true}, ActManageTokens: {true, true}},
-		"discipline": {ActViewDirectory: {true, true}, ActViewPrivate: {true, true}, ActViewAudit: {true, true}, ActManageTokens: {true, true}},
+		"office": {ActViewDirectory: {true, true}, ActEditEntity: {true, true}, ActEditInspector: {true, true}, ActViewPrivate: {true, true}, ActEditReference: {true, true}, ActManageUsers: {true, true}, ActViewAudit: {true, true}, ActManageTokens: {true, true}, ActEditCalendar: {true, true}, ActManageLog: {true, true},
+			ActViewLists: {true, true}, ActEditCatalogue: {true, true}, ActDraftList: {true, true}, ActEditListPart: {true, true}, ActConfirmPart: {true, true}, ActPublishList: {true, true}},
+		"department": {ActViewDirectory: {true, true}, ActEditInspector: {true, false}, ActViewPrivate: {true, false}, ActViewAudit: {true, false}, ActManageTokens: {true, true},
+			ActViewLists: {true, true}, ActEditCatalogue: {true, false}, ActDraftList: {true, false}, ActEditListPart: {true, false}, ActConfirmPart: {true, false}},
+		"inspector":  {ActViewDirectory: {true, true}, ActManageTokens: {true, true}, ActViewLists: {true, true}},
+		"discipline": {ActViewDirectory: {true, true}, ActViewPrivate: {true, true}, ActViewAudit: {true, true}, ActManageTokens: {true, true}, ActViewLists: {true, true}},
 		"anonymous":  {},
 	}
 	actors := map[string]Actor{"office": office, "department": dept, "inspector": insp, "discipline": disc, "anonymous": anon}

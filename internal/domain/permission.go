@@ -34,6 +34,16 @@ const (
 	ActViewAudit     Action = "audit.view"        // read the audit log
 	ActManageTokens  Action = "token.manage"      // create own API tokens
 	ActEditCalendar  Action = "calendar.edit"     // add or correct a year's holiday schedule (office)
+
+	// Item catalogues and joint lists (issue 3). The department passed to
+	// Can is the catalogue's department, the list's lead department, or
+	// the department whose part of a list is concerned.
+	ActViewLists     Action = "list.view"      // read catalogues and draft lists (published ones are public)
+	ActEditCatalogue Action = "catalogue.edit" // create, update, import a department's catalogue items
+	ActDraftList     Action = "list.draft"     // lead department: open, edit and discard drafts, edit any part of them
+	ActEditListPart  Action = "list.part"      // a department's own part of a draft: items, division of labour
+	ActConfirmPart   Action = "list.confirm"   // a co-department signs off its own part (线下磋商 recorded)
+	ActPublishList   Action = "list.publish"   // the office publishes a version
 )
 
 // The actions of the transparency log (公示记录透明日志). Reading it is
@@ -43,7 +53,8 @@ const (
 )
 
 // Actions lists every action, for the role × action table.
-var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens, ActEditCalendar, ActManageLog}
+var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens, ActEditCalendar, ActManageLog,
+	ActViewLists, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart, ActPublishList}
 
 // Can reports whether a may perform act on something owned by department
 // dept (0 when the object belongs to no department). This is the one place
@@ -55,25 +66,28 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 // and read the shared entity directory. Inspectors read the directories and
 // see their own department's private inspector data only through staff.
 // The discipline office reads everything, audit included, and writes nothing.
+// Department staff keep their own catalogue, draft the joint lists their
+// department leads, and edit and confirm their own part of any list; only
+// the office publishes.
 func Can(a Actor, act Action, dept int64) bool {
 	switch a.Role {
 	case RoleOffice:
 		return true
 	case RoleDepartment:
 		switch act {
-		case ActViewDirectory, ActManageTokens:
+		case ActViewDirectory, ActManageTokens, ActViewLists:
 			return true
-		case ActEditInspector, ActViewPrivate, ActViewAudit:
+		case ActEditInspector, ActViewPrivate, ActViewAudit, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart:
 			return dept != 0 && dept == a.DepartmentID
 		}
 	case RoleInspector:
 		switch act {
-		case ActViewDirectory, ActManageTokens:
+		case ActViewDirectory, ActManageTokens, ActViewLists:
 			return true
 		}
 	case RoleDiscipline:
 		switch act {
-		case ActViewDirectory, ActViewPrivate, ActViewAudit, ActManageTokens:
+		case ActViewDirectory, ActViewPrivate, ActViewAudit, ActManageTokens, ActViewLists:
 			return true
 		}
 	}
