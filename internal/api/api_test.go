@@ -326,9 +326,10 @@ func TestMe(t *testing.T) {
 			actions []domain.Action
 		}{
 			{"office", domain.RoleOffice, domain.Actions},
-			{"deptA", domain.RoleDepartment, []domain.Action{domain.ActViewDirectory, domain.ActEditInspector, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens}},
-			{"inspector", domain.RoleInspector, []domain.Action{domain.ActViewDirectory, domain.ActManageTokens}},
-			{"discipline", domain.RoleDiscipline, []domain.Action{domain.ActViewDirectory, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens}},
+			{"deptA", domain.RoleDepartment, []domain.Action{domain.ActViewDirectory, domain.ActEditInspector, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens,
+				domain.ActViewLists, domain.ActEditCatalogue, domain.ActDraftList, domain.ActEditListPart, domain.ActConfirmPart}},
+			{"inspector", domain.RoleInspector, []domain.Action{domain.ActViewDirectory, domain.ActManageTokens, domain.ActViewLists}},
+			{"discipline", domain.RoleDiscipline, []domain.Action{domain.ActViewDirectory, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens, domain.ActViewLists}},
 		} {
 			t.Run(tc.who, func(t *testing.T) {
 				me := decode[Me](t, f.do(req{method: "GET", url: "/api/v1/me", who: tc.who}))
