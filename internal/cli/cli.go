@@ -25,6 +25,7 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/i18n"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
+	"github.com/yiyeyicha/yiyeyicha/internal/translog"
 	"github.com/yiyeyicha/yiyeyicha/internal/web"
 )
 
@@ -57,7 +58,8 @@ type Main struct {
 	addr       string
 	publicAddr string
 	web        *web.Server
-	doneCh     chan error // a server stopped by itself
+	logKeyVal  *translog.Key // the transparency log's signing key, once loaded
+	doneCh     chan error    // a server stopped by itself
 }
 
 // NewMain returns a Main wired to the process's standard streams and
@@ -197,6 +199,7 @@ var commands = map[string]func(m *Main, ctx context.Context, args []string) erro
 	"version": (*Main).runVersion,
 	"backup":  (*Main).runBackup,
 	"restore": (*Main).runRestore,
+	"log":     (*Main).runLog,
 }
 
 func (m *Main) run(ctx context.Context, args []string) error {
@@ -238,6 +241,7 @@ Commands:
   backup    write a consistent backup (备份) of the database while it runs
   restore   restore a backup into a new database (恢复)
   version   print the version
+  log       the transparency log of published records (公示日志): key, checkpoint, verify, monitor, cosign, witness
 
 Flags may stand before or after the arguments and fall back to environment
 variables (YIYEYICHA_DB, YIYEYICHA_ADDR, YIYEYICHA_PUBLIC_ADDR, YIYEYICHA_LANG …).

@@ -46,6 +46,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	seed := f.Int("seed", "", demo.DefaultSeed, "seed of the generator: the same seed gives the same data")
 	batch := f.Int("batch", "", demo.DefaultBatchSize, "businesses per import transaction (tuning for large runs)")
 	genOnly := f.Bool("generate-only", "", false, "write the demo database and exit without serving (for benchmarks)")
+	kf := f.logKey()
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -80,6 +81,9 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	}
 	if *genOnly {
 		return nil
+	}
+	if _, err := m.loadLogKey(*db, kf); err != nil {
+		return err
 	}
 	if err := m.serve(st, *addr, *public, false); err != nil {
 		return err

@@ -39,6 +39,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	public := f.String("public-addr", "YIYEYICHA_PUBLIC_ADDR", "", "optional second address serving the public portal only")
 	migrate := f.Bool("migrate", "YIYEYICHA_MIGRATE", false, "apply pending migrations before serving (数据库迁移)")
 	secure := f.Bool("secure-cookies", "YIYEYICHA_SECURE_COOKIES", false, "mark session cookies Secure (set when served behind HTTPS)")
+	kf := f.logKey()
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -48,6 +49,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	st, err := m.openStore(ctx, f, *db, *migrate)
 	if err != nil {
+		return err
+	}
+	if _, err := m.loadLogKey(*db, kf); err != nil {
 		return err
 	}
 	return m.serve(st, *addr, *public, *secure)
@@ -93,7 +97,13 @@ func (m *Main) openStore(ctx context.Context, f *flags, dsn string, migrate bool
 // serve starts the HTTP servers and returns once they listen.
 func (m *Main) serve(st *store.Store, addr, publicAddr string, secure bool) error {
 	log := m.logger()
-	srv, err := web.New(web.Options{Store: st, Logger: log, API: api.New(st, log), SecureCookies: secure})
+	m.mu.Lock()
+	logKey := m.logKeyVal
+	m.mu.Unlock()
+	if logKey == nil {
+		log.Warn("no transparency log key (--log-key): checkpoints are not signed")
+	}
+	srv, err := web.New(web.Options{Store: st, Logger: log, API: api.New(st, log), SecureCookies: secure, LogKey: logKey})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
+	"github.com/yiyeyicha/yiyeyicha/internal/translog"
 )
 
 // Options configure a Server.
@@ -28,6 +29,9 @@ type Options struct {
 	Logger        *slog.Logger
 	API           http.Handler // mounted at /api/v1/ if non-nil
 	SecureCookies bool         // mark the session cookie Secure (behind HTTPS)
+	// LogKey signs the transparency log's checkpoints; nil when the
+	// deployment has no key here (then /log/checkpoint answers 409).
+	LogKey *translog.Key
 }
 
 // Server holds the parsed templates, static files and in-memory state
@@ -37,6 +41,7 @@ type Server struct {
 	log     *slog.Logger
 	api     http.Handler
 	secure  bool
+	logKey  *translog.Key
 	pages   map[string]*template.Template
 	static  *staticFiles
 	limiter *loginLimiter
@@ -66,6 +71,7 @@ func New(o Options) (*Server, error) {
 		log:     log,
 		api:     o.API,
 		secure:  o.SecureCookies,
+		logKey:  o.LogKey,
 		static:  st,
 		limiter: newLoginLimiter(loginMaxFailures, loginWindow),
 		now:     time.Now,
@@ -145,6 +151,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /entity/{code}", s.showBusiness)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /static/{sum}/{name}", s.serveStatic)
+	s.translogPortalRoutes(mux)
 	mux.HandleFunc("/", s.notFound)
 }
 

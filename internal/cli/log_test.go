@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+// TestLogCommands runs the log's commands against a served portal and the
+// database: key, checkpoint, verify against a saved checkpoint, a witness
+// co-signing through the portal, and the refusals.
+func TestLogCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "y.db")
+	if r := run(t, nil, "migrate", "--db", db); r.code != 0 {
+		t.Fatalf("migrate: %s", r.stderr)
+	}
+	r := run(t, nil, "log", "key", "--db", db, "--log-name", "yuanqu-log")
+	if r.code != 0 {
+		t.Fatalf("log key: exit %d %s", r.code, r.stderr)
+	}
+	vkey := strings.TrimSpace(r.stdout)
+	if _, err := note.NewVerifier(vkey); err != nil || !strings.HasPrefix(vkey, "yuanqu-log+") {
+		t.Fatalf("log key printed %q: %v", vkey, err)
+	}
+	fi, err := os.Stat(db + ".logkey")
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file beside the database: %v %v", fi, err)
+	}
+	if r := run(t, nil, "log", "key", "--db", db); strings.TrimSpace(r.stdout) != vkey {
+		t.Errorf("second log key printed %q, want %q", r.stdout, vkey)
+	}
+
+	srv := run(t, nil, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	if srv.code != 0 {
+		t.Fatalf("serve: %s", srv.stderr)
+	}
+	base := "http://" + srv.m.Addr()
+	status, body := get(t, base+"/log")
+	shown := strings.ReplaceAll(vkey, "+", "&#43;") // as html/template writes it
+	if status != 200 || !strings.Contains(body, shown) {
+		t.Fatalf("/log: %d, verifier shown: %v", status, strings.Contains(body, shown))
+	}
+
+	saved := filepath.Join(dir, "checkpoint.txt")
+	if r := run(t, nil, "log", "checkpoint", "--url", base, "--verifier", vkey, "-o", saved); r.code != 0 {
+		t.Fatalf("log checkpoint: %s", r.stderr)
+	}
+	if r := run(t, nil, "log", "verify", "--url", base, "--verifier", vkey, "--checkpoint", saved, "--lang", "en"); r.code != 0 || !strings.Contains(r.stdout, "signature valid") {
+		t.Fatalf("log verify --url: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, nil, "log", "verify", "--db", db, "--checkpoint", saved, "--lang", "en"); r.code != 0 || !strings.Contains(r.stdout, "checked the hashes of all 0 records") {
+		t.Fatalf("log verify --db: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// Another key's verifier: the checkpoint is refused.
+	other := filepath.Join(dir, "other.key")
+	r = run(t, nil, "log", "witness", "keygen", "--name", "yuanqu-log", "-o", other)
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run(t, nil, "log", "verify", "--url", base, "--verifier", strings.TrimSpace(r.stdout)); r.code != ExitError {
+		t.Errorf("verify with another key's verifier: exit %d, want 1", r.code)
+	}
+	if r := run(t, nil, "log", "verify", "--url", base); r.code != ExitUsage {
+		t.Errorf("verify --url without --verifier: exit %d, want 2", r.code)
+	}
+
+	// A witness: key, registration by the office, co-signature via the portal.
+	wkey := filepath.Join(dir, "jijian.key")
+	r = run(t, nil, "log", "witness", "keygen", "--name", "yuanqu-jijian", "-o", wkey)
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	wv := strings.TrimSpace(r.stdout)
+	if r := run(t, nil, "log", "cosign", "--key", wkey, "--url", base, "--verifier", vkey); r.code != ExitError {
+		t.Errorf("co-signing before registration: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	if r := run(t, nil, "log", "witness", "add", wv, "--label", "县纪委监委派驻纪检组", "--db", db); r.code != 0 {
+		t.Fatalf("witness add: %s", r.stderr)
+	}
+	if r := run(t, nil, "log", "cosign", "--key", wkey, "--url", base, "--verifier", vkey); r.code != 0 {
+		t.Fatalf("cosign: exit %d %s", r.code, r.stderr)
+	}
+	_, cp := get(t, base+"/log/checkpoint")
+	if _, err := note.Open([]byte(cp), note.VerifierList(mustVerifier(t, vkey), mustVerifier(t, wv))); err != nil || strings.Count(cp, "\n— ") != 2 {
+		t.Errorf("co-signed checkpoint:\n%s\n%v", cp, err)
+	}
+	if _, body := get(t, base+"/log"); !strings.Contains(body, "县纪委监委派驻纪检组") {
+		t.Error("/log does not show the co-signature's witness")
+	}
+}
+
+func mustVerifier(t *testing.T, vkey string) note.Verifier {
+	t.Helper()
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
