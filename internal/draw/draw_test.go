@@ -1,0 +1,115 @@
+package draw
+
+import (
+	"bytes"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestRFC3797Example(t *testing.T) {
+	k, err := KeyString([]string{"9319", "2 5 12 8 10", "9 18 26 34 41 45"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "9319./2.5.8.10.12./9.18.26.34.41.45./"; k != want {
+		t.Fatalf("key string %q, want %q", k, want)
+	}
+	got, err := RFC3797Select(k, 25, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{17, 7, 2, 16, 25}; !slices.Equal(got, want) {
+		t.Fatalf("picks %v, want %v", got, want)
+	}
+}
+
+func TestKeyerIsHKDFExpand(t *testing.T) {
+	seed := Seed("x")
+	var got [32]byte
+	NewKeyer(seed).Entity("A", "91350100M000100Y43", &got)
+	want, err := hkdf.Expand(sha256.New, seed, "yiyeyicha-draw-v1/entity\tA\t91350100M000100Y43", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got[:], want) {
+		t.Fatalf("key %x, want %x", got, want)
+	}
+	prk, err := hkdf.Extract(sha256.New, []byte("x"), []byte(Version))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(prk, seed) {
+		t.Fatalf("seed %x, HKDF-Extract %x", seed, prk)
+	}
+}
+
+func TestQuota(t *testing.T) {
+	tests := []struct {
+		n     int
+		ratio string
+		round Rounding
+		min   int
+		want  int
+	}{
+		{0, "1/10", RoundCeil, 2, 0},
+		{1, "1%", RoundCeil, 0, 1},
+		{100, "1%", RoundCeil, 0, 1},
+		{101, "1%", RoundCeil, 0, 2},
+		{101, "1%", RoundFloor, 0, 1},
+		{150, "1%", RoundHalfUp, 0, 2},
+		{149, "1%", RoundHalfUp, 0, 1},
+		{10, "0.05", RoundFloor, 3, 3},
+		{2, "0.05", RoundFloor, 3, 2},
+		{7, "1", RoundCeil, 0, 7},
+		{3, "0", RoundCeil, 0, 0},
+		// Exact rationals: 1/3 of 3,000,000,000 is exact, floats are not needed.
+		{300000000, "1/3", RoundCeil, 0, 100000000},
+		{1000001, "3/10", RoundCeil, 0, 300001},
+	}
+	for _, tt := range tests {
+		got, err := Quota(tt.n, tt.ratio, tt.round, tt.min)
+		if err != nil || got != tt.want {
+			t.Errorf("Quota(%d, %s, %s, %d) = %d, %v; want %d", tt.n, tt.ratio, tt.round, tt.min, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "1.5", "-1/10", "abc", "1e-2", "101%", "1/0"} {
+		if _, err := ParseRatio(bad); err == nil {
+			t.Errorf("ParseRatio(%q) accepted", bad)
+		}
+	}
+}
+
+func TestExecuteVerify(t *testing.T) {
+	f := newFixture(t, 3000, 12, 1)
+	b := f.execute(t)
+	if len(b.Result.Visits) == 0 {
+		t.Fatal("nothing drawn")
+	}
+	for _, salts := range [][]ConflictSalt{nil, f.salts} {
+		rep, err := Verify(b, salts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() {
+			t.Fatalf("verify: %v", rep.Differences)
+		}
+	}
+	var buf bytes.Buffer
+	if err := b.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b2, err := ReadBundle(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Verify(b2, nil)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify after JSON round trip: %v %v", err, rep)
+	}
+	if !strings.Contains(rep.Summary(), b.Announcement.Draw) {
+		t.Errorf("summary %q", rep.Summary())
+	}
+}
