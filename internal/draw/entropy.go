@@ -10,7 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Secret sizes a liaison's secret may have, in bytes.
@@ -65,11 +66,12 @@ type PublicValue struct {
 }
 
 // KeyString returns the RFC 3797 canonical form of the public value's
-// sources (RFC 3797 §4): each source in turn, then "/". A source of numbers
-// (separated by spaces, commas or other punctuation) lists them in ascending
-// numeric order, each in decimal without leading zeros and followed by ".";
-// a source with letters is upper-cased, all but letters and digits removed,
-// followed by ".". "9319", "2 5 12 8 10", "9 18 26 34 41 45" give
+// sources (RFC 3797 §4): each source in turn, then "/". Each source is
+// first put in Unicode NFKC (full-width digits and letters become ASCII). A
+// source with an ASCII letter is a word: upper-cased, everything but A–Z and
+// 0–9 removed, followed by ".". Any other source is a list of numbers (the
+// runs of digits 0–9; everything else separates them), in ascending numeric
+// order, each in decimal without leading zeros and followed by ".". "9319", "2 5 12 8 10", "9 18 26 34 41 45" give
 // "9319./2.5.8.10.12./9.18.26.34.41.45./".
 func KeyString(sources []string) (string, error) {
 	if len(sources) == 0 {
@@ -77,18 +79,17 @@ func KeyString(sources []string) (string, error) {
 	}
 	var b strings.Builder
 	for i, src := range sources {
-		if strings.IndexFunc(src, func(r rune) bool { return unicode.IsLetter(r) }) >= 0 {
-			w := strings.Map(func(r rune) rune {
-				r = unicode.ToUpper(r)
-				if 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+		src = norm.NFKC.String(src)
+		if strings.IndexFunc(src, func(r rune) bool { return 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' }) >= 0 {
+			b.WriteString(strings.Map(func(r rune) rune {
+				switch {
+				case 'a' <= r && r <= 'z':
+					return r - 'a' + 'A'
+				case 'A' <= r && r <= 'Z' || '0' <= r && r <= '9':
 					return r
 				}
 				return -1
-			}, src)
-			if w == "" {
-				return "", fmt.Errorf("public value: source %d (%q) has no letters or digits A-Z 0-9", i+1, src)
-			}
-			b.WriteString(w)
+			}, src))
 			b.WriteString("./")
 			continue
 		}

@@ -2,7 +2,6 @@ package draw
 
 import (
 	"bytes"
-	"container/heap"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -31,8 +30,6 @@ func comparePicks(p, q *Pick) int {
 	return strings.Compare(p.Code, q.Code)
 }
 
-func (p *Pick) less(q *Pick) bool { return comparePicks(p, q) < 0 }
-
 // Selector draws the businesses of each stratum: the Quota businesses with
 // the smallest keys. Businesses are added one at a time in any order; only
 // the current candidates are held, so a province-scale pool streams through
@@ -41,34 +38,61 @@ type Selector struct {
 	keyer  *Keyer
 	strata map[string]*stratumHeap
 	order  []string
+	last   *stratumHeap // the stratum of the previous Add: pools come in runs
 }
 
-type cand struct {
-	hi uint64 // the key's first 8 bytes, big-endian: most comparisons stop here
-	p  Pick
+// slot is a heap entry: the first 8 bytes of the key, big-endian, where
+// nearly every comparison stops, and the index of the pick.
+type slot struct {
+	hi uint64
+	i  int32
 }
 
-// stratumHeap is a max-heap of the best candidates so far.
+// stratumHeap is a max-heap of the best candidates so far: the root is the
+// candidate the next better business replaces.
 type stratumHeap struct {
 	res   StratumResult
 	seen  int
-	items []*cand
+	heap  []slot
+	picks []Pick
 }
 
-func (h *stratumHeap) Len() int { return len(h.items) }
-func (h *stratumHeap) Less(i, j int) bool {
-	a, b := h.items[i], h.items[j]
+// above reports whether a orders after b.
+func (h *stratumHeap) above(a, b slot) bool {
 	if a.hi != b.hi {
 		return a.hi > b.hi
 	}
-	return b.p.less(&a.p)
+	return comparePicks(&h.picks[a.i], &h.picks[b.i]) > 0
 }
-func (h *stratumHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *stratumHeap) Push(x any)    { h.items = append(h.items, x.(*cand)) }
-func (h *stratumHeap) Pop() any {
-	x := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return x
+
+func (h *stratumHeap) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h.above(h.heap[i], h.heap[parent]) {
+			return
+		}
+		h.heap[i], h.heap[parent] = h.heap[parent], h.heap[i]
+		i = parent
+	}
+}
+
+func (h *stratumHeap) down(i int) {
+	n := len(h.heap)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		c := l
+		if r := l + 1; r < n && h.above(h.heap[r], h.heap[l]) {
+			c = r
+		}
+		if !h.above(h.heap[c], h.heap[i]) {
+			return
+		}
+		h.heap[i], h.heap[c] = h.heap[c], h.heap[i]
+		i = c
+	}
 }
 
 // NewSelector returns a Selector for the strata of a checked announcement:
@@ -80,7 +104,7 @@ func NewSelector(seed []byte, a *Announcement) (*Selector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("stratum %s: %w", st.Name, err)
 		}
-		s.strata[st.Name] = &stratumHeap{res: StratumResult{Name: st.Name, Pool: st.Pool, Quota: q}, items: make([]*cand, 0, q)}
+		s.strata[st.Name] = &stratumHeap{res: StratumResult{Name: st.Name, Pool: st.Pool, Quota: q}, heap: make([]slot, 0, q), picks: make([]Pick, 0, q)}
 		s.order = append(s.order, st.Name)
 	}
 	return s, nil
@@ -88,9 +112,12 @@ func NewSelector(seed []byte, a *Announcement) (*Selector, error) {
 
 // Add offers one business to its stratum.
 func (s *Selector) Add(b *Business) error {
-	h := s.strata[b.Stratum]
-	if h == nil {
-		return fmt.Errorf("business %s: stratum %q is not announced", b.Code, b.Stratum)
+	h := s.last
+	if h == nil || h.res.Name != b.Stratum {
+		if h = s.strata[b.Stratum]; h == nil {
+			return fmt.Errorf("business %s: stratum %q is not announced", b.Code, b.Stratum)
+		}
+		s.last = h
 	}
 	h.seen++
 	if h.res.Quota == 0 {
@@ -99,16 +126,19 @@ func (s *Selector) Add(b *Business) error {
 	var key [32]byte
 	s.keyer.Entity(b.Stratum, b.Code, &key)
 	hi := binary.BigEndian.Uint64(key[:8])
-	if len(h.items) == h.res.Quota {
-		top := h.items[0]
-		if hi > top.hi || hi == top.hi && !(&Pick{Business: *b, Key: key}).less(&top.p) {
-			return nil
-		}
-		top.hi, top.p = hi, Pick{Business: *b, Key: key}
-		heap.Fix(h, 0)
+	if len(h.heap) < h.res.Quota {
+		h.picks = append(h.picks, Pick{Business: *b, Key: key})
+		h.heap = append(h.heap, slot{hi: hi, i: int32(len(h.picks) - 1)})
+		h.up(len(h.heap) - 1)
 		return nil
 	}
-	heap.Push(h, &cand{hi: hi, p: Pick{Business: *b, Key: key}})
+	top := &h.heap[0]
+	if hi > top.hi || hi == top.hi && comparePicks(&Pick{Business: *b, Key: key}, &h.picks[top.i]) > 0 {
+		return nil
+	}
+	top.hi = hi
+	h.picks[top.i] = Pick{Business: *b, Key: key}
+	h.down(0)
 	return nil
 }
 
@@ -117,32 +147,23 @@ func (s *Selector) Add(b *Business) error {
 // businesses other than announced.
 func (s *Selector) Result() ([]StratumResult, []Pick, error) {
 	var res []StratumResult
-	var picks []Pick
+	var all []*Pick
 	for _, name := range s.order {
 		h := s.strata[name]
 		if h.seen != h.res.Pool {
 			return nil, nil, fmt.Errorf("stratum %s: %d businesses, announced %d", name, h.seen, h.res.Pool)
 		}
 		res = append(res, h.res)
-		for _, c := range h.items {
-			picks = append(picks, c.p)
+		for i := range h.picks {
+			all = append(all, &h.picks[i])
 		}
 	}
-	sortPicks(picks)
+	slices.SortFunc(all, comparePicks)
+	picks := make([]Pick, len(all))
+	for i, p := range all {
+		picks[i] = *p
+	}
 	return res, picks, nil
 }
 
-func sortPicks(p []Pick) {
-	slices.SortFunc(p, func(a, b Pick) int { return comparePicks(&a, &b) })
-}
-
 func keyHex(k [32]byte) string { return hex.EncodeToString(k[:]) }
-
-func parseKey(s string) ([32]byte, error) {
-	var k [32]byte
-	if err := checkHash("key", s); err != nil {
-		return k, err
-	}
-	hex.Decode(k[:], []byte(s))
-	return k, nil
-}
