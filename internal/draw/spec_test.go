@@ -17,6 +17,10 @@ var update = flag.Bool("update", false, "rewrite the output vectors of docs/draw
 
 const specPath = "../../docs/draw-spec.md"
 
+// specBundle is the bundle of the spec's worked draw, kept beside the tests
+// for the verify command's tests and for other implementations.
+const specBundle = "testdata/spec-bundle.json"
+
 // specVector matches a vector in the spec: a marker comment naming it,
 // then a fenced block holding it.
 var specVector = regexp.MustCompile("(?s)<!-- vector ([a-z0-9-]+) -->\n```[a-z]*\n(.*?)```\n")
@@ -185,6 +189,11 @@ func computeVectors(t *testing.T, inputs map[string]string) map[string]string {
 	if err != nil || !rep.OK() {
 		t.Fatalf("the spec's draw does not verify: %v %v", err, rep)
 	}
+	var js strings.Builder
+	if err := bundle.Write(&js); err != nil {
+		t.Fatal(err)
+	}
+	out[specBundle] = js.String()
 	return out
 }
 
@@ -208,7 +217,12 @@ func TestSpecVectors(t *testing.T) {
 		t.Fatalf("the spec has input vectors %v, want input and primitives", slices.Sorted(maps.Keys(inputs)))
 	}
 	want := computeVectors(t, inputs)
+	bundle := want[specBundle]
+	delete(want, specBundle)
 	if *update {
+		if err := os.WriteFile(specBundle, []byte(bundle), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		newDoc := specVector.ReplaceAllStringFunc(string(doc), func(block string) string {
 			m := specVector.FindStringSubmatch(block)
 			v, ok := want[m[1]]
@@ -223,6 +237,9 @@ func TestSpecVectors(t *testing.T) {
 			t.Fatal(err)
 		}
 		return
+	}
+	if got, err := os.ReadFile(specBundle); err != nil || string(got) != bundle {
+		t.Errorf("%s differs from the bundle of the spec's draw (%v); run go test -run TestSpecVectors -update", specBundle, err)
 	}
 	for _, name := range slices.Sorted(maps.Keys(want)) {
 		got, ok := found[name]
