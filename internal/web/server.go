@@ -47,8 +47,9 @@ type Server struct {
 	limiter *loginLimiter
 	now     func() time.Time
 
-	uploadMu  sync.Mutex
-	uploadDir string // created on the first upload
+	uploadMu   sync.Mutex
+	uploadDir  string   // created on the first upload
+	uploadLock *os.File // held while the directory is in use (uploads_abandoned.go)
 }
 
 // New parses the templates and prepares the static files. A template that
@@ -79,6 +80,7 @@ func New(o Options) (*Server, error) {
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
+	s.sweepAbandonedUploads()
 	return s, nil
 }
 
@@ -98,7 +100,12 @@ func (s *Server) uploads() (string, error) {
 		if err := os.Chmod(dir, 0o700); err != nil {
 			return "", fmt.Errorf("web: upload directory: %w", err)
 		}
-		s.uploadDir = dir
+		lock, err := holdUploadLock(dir)
+		if err != nil && !errors.Is(err, errors.ErrUnsupported) {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("web: upload directory: %w", err)
+		}
+		s.uploadDir, s.uploadLock = dir, lock
 	}
 	return s.uploadDir, nil
 }
@@ -112,7 +119,10 @@ func (s *Server) Close() error {
 		return nil
 	}
 	err := os.RemoveAll(s.uploadDir)
-	s.uploadDir = ""
+	if s.uploadLock != nil {
+		err = errors.Join(err, s.uploadLock.Close())
+	}
+	s.uploadDir, s.uploadLock = "", nil
 	return err
 }
 

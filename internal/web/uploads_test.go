@@ -53,8 +53,11 @@ func TestUploadsArePrivateAndExpire(t *testing.T) {
 	// Sweeping removes files older than an hour, by their modification time.
 	srv.now = func() time.Time { return time.Now().Add(2 * time.Hour) }
 	srv.sweepUploads()
-	if left, _ := os.ReadDir(dir); len(left) != 0 {
-		t.Errorf("sweep left %d files", len(left))
+	left, _ := os.ReadDir(dir)
+	for _, e := range left {
+		if e.Name() != uploadLockName {
+			t.Errorf("sweep left %s", e.Name())
+		}
 	}
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)

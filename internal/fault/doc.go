@@ -1,0 +1,19 @@
+// Package fault holds the crash tests of yiyeyicha: its tests start the
+// real program as a child process, kill it with SIGKILL (kill -9) at a
+// random moment of a write, restart it, and check that the store is either
+// before or after the write, never between, with its audit rows, a clean
+// schema status and no orphan upload files.
+//
+// The package has no code outside its tests. A Case describes one kind of
+// write (an import from the command line, an import through the web
+// upload); the draw execution and result entry add their own Case values to
+// cases in cases_test.go.
+//
+// The short version runs with go test ./... (one killed run per case and
+// engine, after one uninterrupted calibration run). The documented long run:
+//
+//	YIYEYICHA_FAULT_RUNS=50 go test -count=1 -run TestKill -v ./internal/fault
+//
+// YIYEYICHA_FAULT_SEED replays the kill moments of a failed run (its seed
+// is logged).
+package fault
