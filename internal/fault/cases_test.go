@@ -42,7 +42,13 @@ func TestKill(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			for _, engine := range []string{store.EngineSQLite, store.EnginePostgres} {
-				t.Run(engine, func(t *testing.T) { runCase(t, engine, c) })
+				t.Run(engine, func(t *testing.T) {
+					if engine == store.EnginePostgres && os.Getenv("YIYEYICHA_FAULT_RUNS") == "" {
+						// Keeps go test ./... short; the long run covers both.
+						t.Skip("PostgreSQL crash runs only with YIYEYICHA_FAULT_RUNS set")
+					}
+					runCase(t, engine, c)
+				})
 			}
 		})
 	}

@@ -9,8 +9,9 @@
 // upload); the draw execution and result entry add their own Case values to
 // cases in cases_test.go.
 //
-// The short version runs with go test ./... (one killed run per case and
-// engine, after one uninterrupted calibration run). The documented long run:
+// The short version runs with go test ./... (one killed run per case on
+// SQLite, after one uninterrupted calibration run); the long run covers
+// PostgreSQL too. The documented long run:
 //
 //	YIYEYICHA_FAULT_RUNS=50 go test -count=1 -run TestKill -v ./internal/fault
 //
