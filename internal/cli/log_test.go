@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/store/storetest"
 )
 
 // TestLogCommands runs the log's commands against a served portal and the
@@ -101,4 +105,73 @@ func mustVerifier(t *testing.T, vkey string) note.Verifier {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestLogVerifyCatchesTampering: a published joint list edited in the
+// database makes 'log verify' fail naming the record; removing the last
+// log record makes the check against a saved checkpoint fail.
+func TestLogVerifyCatchesTampering(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "y.db")
+	if r := run(t, nil, "migrate", "--db", db); r.code != 0 {
+		t.Fatalf("migrate: %s", r.stderr)
+	}
+	st := openStore(t, db)
+	f := storetest.Seed(t, st)
+	v1 := storetest.SeedJointList(t, st, f, "catering")
+	storetest.SeedJointList(t, st, f, "hotel")
+	saved := filepath.Join(dir, "cp.txt")
+	if r := run(t, nil, "log", "checkpoint", "--db", db, "-o", saved); r.code != 0 {
+		t.Fatalf("log checkpoint: %s", r.stderr)
+	}
+	r := run(t, nil, "log", "verify", "--db", db, "--checkpoint", saved, "--lang", "en", "0", "1")
+	if r.code != 0 || !strings.Contains(r.stdout, "2 rebuilt from the published tables") || !strings.Contains(r.stdout, "record 1 lists.version") {
+		t.Fatalf("clean log: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	raw := func(q string) {
+		t.Helper()
+		if _, err := rawDB(t, db).Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw(`DROP TRIGGER joint_list_items_frozen_update`)
+	raw(fmt.Sprintf(`UPDATE joint_list_items SET name = '改写的事项' WHERE version_id = %d`, v1.ID))
+	r = run(t, nil, "log", "verify", "--db", db, "--lang", "en")
+	want := fmt.Sprintf("record 0 lists.version %d/1: the published data differs from what was logged", v1.ListID)
+	if r.code != ExitError || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "改写的事项") {
+		t.Errorf("after editing a published item: exit %d, want 1 naming %q\n%s%s", r.code, want, r.stdout, r.stderr)
+	}
+	if r := run(t, nil, "log", "monitor", "--db", db, "--lang", "en"); r.code != ExitError || !strings.Contains(r.stderr, want) {
+		t.Errorf("log monitor after the edit: exit %d\n%s", r.code, r.stderr)
+	}
+
+	// Removing the last record by hand (guards dropped).
+	for _, tr := range []string{"log_records_no_delete", "log_hashes_no_delete"} {
+		raw("DROP TRIGGER " + tr)
+	}
+	raw(`DELETE FROM log_records WHERE idx = 1`)
+	raw(`DELETE FROM log_hashes WHERE id >= 2`) // StoredHashIndex(0, 1) = 2
+	raw(`UPDATE log_head SET size = 1`)
+	r = run(t, nil, "log", "verify", "--db", db, "--checkpoint", saved, "--lang", "en")
+	if r.code != ExitError || !strings.Contains(r.stderr, "refusing to sign") {
+		t.Errorf("signing after deleting the last record: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// And when the signed checkpoints are removed too, so the key signs
+	// the shortened log, the saved checkpoint still catches it.
+	raw(`DELETE FROM log_checkpoints`)
+	r = run(t, nil, "log", "verify", "--db", db, "--checkpoint", saved, "--lang", "en")
+	if r.code != ExitError || !strings.Contains(r.stderr, "NOT an append-only extension") || !strings.Contains(r.stderr, "shrank from 2 to 1") {
+		t.Errorf("consistency with the saved checkpoint after deleting the last record: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -883,6 +883,9 @@ func (s *Store) PublishVersion(ctx context.Context, a domain.Actor, versionID in
 		if out, err = s.loadVersion(ctx, tx, "v.id = $1", v.ID); err != nil {
 			return err
 		}
+		if err := s.logListVersion(ctx, tx, out); err != nil {
+			return err
+		}
 		return s.auditVersion(ctx, tx, a, "joint_list_version.publish", out, 0, nil, out)
 	})
 	if err != nil {

@@ -390,3 +390,43 @@ func TestLogCosignatures(t *testing.T) {
 		}
 	})
 }
+
+// TestLogListVersion: publishing a joint-list version logs it in the same
+// transaction, and editing the published items by hand is caught.
+func TestLogListVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		v := storetest.SeedJointList(t, s, f, "catering")
+		key := fmt.Sprintf("%d/%d", v.ListID, v.Number)
+		idx, err := s.LogIndexOf(ctx, store.LogTypeListVersion, key)
+		if err != nil || idx != 0 {
+			t.Fatalf("log index of %s: %d, %v", key, idx, err)
+		}
+		e, err := s.LogEntry(ctx, idx)
+		if err != nil || !strings.Contains(string(e.Leaf), "负责消防安全检查") {
+			t.Fatalf("leaf %s, %v", e.Leaf, err)
+		}
+		rep, err := s.LogMonitor(ctx)
+		if err != nil || len(rep.Problems) != 0 || rep.Checked != 1 {
+			t.Fatalf("monitor: %+v, %v", rep, err)
+		}
+		disable := `DROP TRIGGER joint_list_items_frozen_update`
+		if s.Engine() == store.EnginePostgres {
+			disable = `ALTER TABLE joint_list_items DISABLE TRIGGER USER`
+		}
+		if err := store.ExecRaw(ctx, s, disable); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ExecRaw(ctx, s, `UPDATE joint_list_items SET legal_basis = $1 WHERE version_id = $2`, "改写的依据", v.ID); err != nil {
+			t.Fatal(err)
+		}
+		rep, err = s.LogMonitor(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Problems) != 1 || rep.Problems[0].Key != key || rep.Problems[0].Type != store.LogTypeListVersion || rep.Problems[0].Reason != "rebuilt_differs" {
+			t.Errorf("after editing the published items: %+v", rep.Problems)
+		}
+	})
+}
