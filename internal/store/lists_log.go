@@ -67,13 +67,14 @@ func (s *Store) logListVersion(ctx context.Context, tx *sql.Tx, v *domain.JointL
 }
 
 func init() {
-	registerLogBuilder(LogTypeListVersion, func(ctx context.Context, s *Store, key string, version int) (any, error) {
+	registerLogBuilder(LogTypeListVersion, func(ctx context.Context, q querier, key string, version int) (any, error) {
 		var list int64
 		var number int
 		if _, err := fmt.Sscanf(key, "%d/%d", &list, &number); err != nil || version != 1 {
 			return nil, fmt.Errorf("lists.version: bad key %q or version %d", key, version)
 		}
-		v, err := s.loadVersion(ctx, s.read, "v.list_id = $1 AND v.number = $2 AND v.status = $3", list, number, string(domain.ListPublished))
+		// loadVersion reads through q only; it needs no store of its own.
+		v, err := new(Store).loadVersion(ctx, q, "v.list_id = $1 AND v.number = $2 AND v.status = $3", list, number, string(domain.ListPublished))
 		if err != nil {
 			return nil, err
 		}

@@ -316,7 +316,7 @@ func (s *Store) ReadLogHashes(ctx context.Context, indexes []int64) ([]tlog.Hash
 // logBuilder rebuilds the body of a logged record of one type from the
 // current domain tables, given the object key and the body version that
 // was logged. It returns KindNotFound when the object is gone.
-type logBuilder func(ctx context.Context, s *Store, key string, version int) (any, error)
+type logBuilder func(ctx context.Context, q querier, key string, version int) (any, error)
 
 var logBuilders = map[string]logBuilder{}
 
@@ -469,7 +469,7 @@ func (s *Store) rebuildEntry(ctx context.Context, e LogEntry) *LogProblem {
 	if !ok {
 		return prob("no_builder", "")
 	}
-	body, err := b(ctx, s, e.Key, e.Version)
+	body, err := b(ctx, s.read, e.Key, e.Version)
 	if domain.ErrorKind(err) == domain.KindNotFound {
 		return prob("object_missing", "the published object is no longer in the database")
 	}

@@ -29,9 +29,9 @@ type DepartmentBody struct {
 }
 
 func init() {
-	registerLogBuilder(TestDepartmentRecord, func(ctx context.Context, s *Store, key string, version int) (any, error) {
+	registerLogBuilder(TestDepartmentRecord, func(ctx context.Context, q querier, key string, version int) (any, error) {
 		var b DepartmentBody
-		err := s.read.QueryRowContext(ctx, `SELECT code, name FROM departments WHERE code = $1`, key).Scan(&b.Code, &b.Name)
+		err := q.QueryRowContext(ctx, `SELECT code, name FROM departments WHERE code = $1`, key).Scan(&b.Code, &b.Name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("test.department")
 		}
