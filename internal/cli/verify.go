@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/draw"
+	"github.com/yiyeyicha/yiyeyicha/internal/translog"
 )
 
 const verifyUsage = `Usage: yiyeyicha verify BUNDLE [--conflict-salts FILE]
@@ -24,11 +25,18 @@ otherwise. No database is needed.
 --conflict-salts takes the discipline office's (纪检) JSON file of conflict
 salts, [{"inspector": "...", "code": "...", "salt": "hex"}], to check every
 declared conflict of interest (回避) as well, not only the ones the bundle cites.
+
+A bundle served by the platform carries proofs that its announcement and
+its result are in the transparency log (公示日志), the announcement first;
+they are checked too. --log-verifier takes the log's verifier key (the
+portal's /log page shows it): the proofs must then be present and signed
+by that key.
 `
 
 func (m *Main) runVerify(ctx context.Context, args []string) error {
 	f := m.newFlags("verify", verifyUsage)
 	saltsFile := f.String("conflict-salts", "", "", "discipline office's conflict salts (回避盐值), JSON")
+	logVerifier := f.String("log-verifier", "YIYEYICHA_LOG_VERIFIER", "", "the transparency log's verifier key: require the bundle's log proofs, signed by it")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -75,6 +83,32 @@ func (m *Main) runVerify(ctx context.Context, args []string) error {
 		m.errorLine(p.T("draw.verify.differs", "draw", rep.Draw, "n", len(rep.Differences)))
 		return failed(fmt.Errorf("verify: %d differences", len(rep.Differences)))
 	}
+	if err := m.verifyBundleLog(b, *logVerifier); err != nil {
+		return err
+	}
 	fmt.Fprintln(m.Stdout, p.T("draw.verify.ok", "draw", rep.Draw, "businesses", rep.Businesses, "visits", rep.Visits, "unstaffed", rep.Unstaffed, "seed", rep.Seed))
+	return nil
+}
+
+// verifyBundleLog checks the bundle's transparency-log proofs. Without
+// them it only says so, unless the log's key was given (then they are
+// required).
+func (m *Main) verifyBundleLog(b *draw.Bundle, pinned string) error {
+	p := m.printer()
+	if b.Log == nil {
+		if pinned != "" {
+			m.errorLine(p.T("translog.bundle.missing", "draw", b.Announcement.Draw))
+			return failed(fmt.Errorf("verify: no log proofs"))
+		}
+		fmt.Fprintln(m.Stderr, p.T("translog.bundle.none"))
+		return nil
+	}
+	t, err := translog.VerifyDrawProofs(b.Log, pinned, b.Announcement.Draw, b.AnnouncementHash, b.Result.Seed)
+	if err != nil {
+		m.errorLine(p.T("translog.bundle.bad", "draw", b.Announcement.Draw, "err", err.Error()))
+		return failed(err)
+	}
+	fmt.Fprintln(m.Stdout, p.T("translog.bundle.ok", "announcement", b.Log.Records["announcement"].Index,
+		"result", b.Log.Records["result"].Index, "size", t.N, "verifier", b.Log.Verifier))
 	return nil
 }

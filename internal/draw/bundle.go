@@ -9,6 +9,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/translog"
 )
 
 // BundleFormat is the format name of a draw bundle.
@@ -43,6 +45,10 @@ type Bundle struct {
 	Commitments      []Commit     `json:"commitments"`
 	Entropy          Entropy      `json:"entropy"`
 	Result           Result       `json:"result"`
+	// Log proves, offline, that the announcement and the result are in the
+	// transparency log (公示日志) and that the announcement came first; the
+	// platform adds it when it serves the bundle (translog.VerifyDrawProofs).
+	Log *translog.Proofs `json:"log,omitempty"`
 }
 
 // Input is what a draw is executed from. Conflict answers from the private

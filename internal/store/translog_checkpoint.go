@@ -245,3 +245,32 @@ func (s *Store) LatestCosignedSize(ctx context.Context) (int64, error) {
 	}
 	return n.Int64, nil
 }
+
+// LogProofs proves the logged objects refs (role → [type, key]) in the
+// latest checkpoint, signed with key: what a published file such as a draw
+// bundle carries so that it can be checked offline (translog.Proofs).
+// KindNotFound when an object was never logged.
+func (s *Store) LogProofs(ctx context.Context, key *translog.Key, refs map[string][2]string) (*translog.Proofs, error) {
+	const op = "LogProofs"
+	msg, tree, err := s.LogCheckpoint(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	p := &translog.Proofs{Verifier: key.VerifierKey, Checkpoint: string(msg), Records: map[string]translog.Inclusion{}}
+	for role, ref := range refs {
+		idx, err := s.LogIndexOf(ctx, ref[0], ref[1])
+		if err != nil {
+			return nil, err
+		}
+		e, err := s.LogEntry(ctx, idx)
+		if err != nil {
+			return nil, err
+		}
+		proof, err := s.LogProveRecord(ctx, tree.N, idx)
+		if err != nil {
+			return nil, internal(op, err)
+		}
+		p.Records[role] = translog.Inclusion{Index: idx, Leaf: string(e.Leaf), Proof: proof}
+	}
+	return p, nil
+}

@@ -430,3 +430,70 @@ func TestLogListVersion(t *testing.T) {
 		}
 	})
 }
+
+// TestLogDrawProofs: a draw bundle's log proofs verify offline, and fail
+// when removed, altered, signed by another key or out of order.
+func TestLogDrawProofs(t *testing.T) {
+	s := storetest.New(t)
+	ctx := t.Context()
+	key, other := testKey(t, "yuanqu-log"), testKey(t, "other-log")
+	appendRec := func(typ, k string, body any) {
+		t.Helper()
+		if _, err := store.LogAppend(ctx, s, store.LogRecord{Type: typ, Version: 1, Key: k, Body: body}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendRec(translog.TypeDrawAnnouncement, "2026-catering-1", map[string]any{"announcement_hash": "ah", "announcement": map[string]any{"draw": "2026-catering-1"}})
+	appendRec("draw.reveal", "2026-catering-1/SCJG", map[string]any{"secret": "00"})
+	appendRec(translog.TypeDrawResult, "2026-catering-1", map[string]any{"announcement_hash": "ah", "result": map[string]any{"seed": "s1"}})
+	refs := map[string][2]string{"announcement": {translog.TypeDrawAnnouncement, "2026-catering-1"}, "result": {translog.TypeDrawResult, "2026-catering-1"}}
+	fresh := func() *translog.Proofs {
+		p, err := s.LogProofs(ctx, key, refs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if tree, err := translog.VerifyDrawProofs(fresh(), key.VerifierKey, "2026-catering-1", "ah", "s1"); err != nil || tree.N != 3 {
+		t.Fatalf("valid proofs: %v, %v", tree, err)
+	}
+	for name, c := range map[string]struct {
+		change       func(p *translog.Proofs)
+		pinned, seed string
+	}{
+		"result removed": {change: func(p *translog.Proofs) { delete(p.Records, "result") }},
+		"leaf altered": {change: func(p *translog.Proofs) {
+			r := p.Records["result"]
+			r.Leaf = strings.Replace(r.Leaf, "s1", "s2", 1)
+			p.Records["result"] = r
+		}},
+		"proof altered": {change: func(p *translog.Proofs) {
+			r := p.Records["announcement"]
+			r.Proof[0][0] ^= 1
+			p.Records["announcement"] = r
+		}},
+		"index altered": {change: func(p *translog.Proofs) { r := p.Records["announcement"]; r.Index = 1; p.Records["announcement"] = r }},
+		"roles swapped": {change: func(p *translog.Proofs) {
+			p.Records["announcement"], p.Records["result"] = p.Records["result"], p.Records["announcement"]
+		}},
+		"checkpoint altered":   {change: func(p *translog.Proofs) { p.Checkpoint = strings.Replace(p.Checkpoint, "\n3\n", "\n4\n", 1) }},
+		"another log key":      {pinned: other.VerifierKey},
+		"bundle seed differs":  {seed: "s9"},
+		"bundle verifier swap": {change: func(p *translog.Proofs) { p.Verifier = other.VerifierKey }},
+	} {
+		p := fresh()
+		if c.change != nil {
+			c.change(p)
+		}
+		pinned, seed := key.VerifierKey, "s1"
+		if c.pinned != "" {
+			pinned = c.pinned
+		}
+		if c.seed != "" {
+			seed = c.seed
+		}
+		if _, err := translog.VerifyDrawProofs(p, pinned, "2026-catering-1", "ah", seed); err == nil {
+			t.Errorf("%s: proofs accepted", name)
+		}
+	}
+}
