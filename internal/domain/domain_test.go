@@ -27,6 +27,18 @@ func TestCanMatrix(t *testing.T) {
 		"discipline": {ActViewDirectory: {true, true}, ActViewPrivate: {true, true}, ActViewAudit: {true, true}, ActManageTokens: {true, true}, ActViewLists: {true, true}},
 		"anonymous":  {},
 	}
+	// The evaluation (issue 7): the office everything, a department its
+	// own figures, bulletins, summary and cases, the discipline office the
+	// figures and its revisits.
+	for _, act := range []Action{ActViewDashboard, ActViewCalibration, ActEditEvalConfig, ActIssueBulletin, ActRespondBulletin, ActFileSummary, ActSubmitCase, ActPublishCase, ActRevisit} {
+		want["office"][act] = cell{true, true}
+	}
+	for _, act := range []Action{ActViewDashboard, ActRespondBulletin, ActFileSummary, ActSubmitCase} {
+		want["department"][act] = cell{true, false}
+	}
+	for _, act := range []Action{ActViewDashboard, ActRevisit} {
+		want["discipline"][act] = cell{true, true}
+	}
 	actors := map[string]Actor{"office": office, "department": dept, "inspector": insp, "discipline": disc, "anonymous": anon}
 	for name, a := range actors {
 		for _, act := range Actions {

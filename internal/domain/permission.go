@@ -52,9 +52,24 @@ const (
 	ActManageLog Action = "log.manage" // register the witnesses (见证方) whose co-signatures the log accepts
 )
 
+// The actions of the evaluation (监督评价, issue 7).
+const (
+	ActViewDashboard   Action = "eval.dashboard"   // figures of a department (dept) or the county (0)
+	ActViewCalibration Action = "eval.calibration" // risk calibration and per-inspector rates (office)
+	ActEditEvalConfig  Action = "eval.settings"    // score weights (office)
+	ActIssueBulletin   Action = "eval.bulletin"    // issue a progress bulletin (通报) (office)
+	ActRespondBulletin Action = "eval.respond"     // answer a bulletin naming the department
+	ActFileSummary     Action = "eval.summary"     // file the department's annual summary
+	ActSubmitCase      Action = "eval.case"        // submit a typical case (典型案例)
+	ActPublishCase     Action = "eval.case.publish"
+	ActRevisit         Action = "eval.revisit" // draw and record revisits (回访) (discipline office)
+)
+
 // Actions lists every action, for the role × action table.
 var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens, ActEditCalendar, ActManageLog,
-	ActViewLists, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart, ActPublishList}
+	ActViewLists, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart, ActPublishList,
+	ActViewDashboard, ActViewCalibration, ActEditEvalConfig, ActIssueBulletin, ActRespondBulletin, ActFileSummary, ActSubmitCase, ActPublishCase, ActRevisit,
+}
 
 // Can reports whether a may perform act on something owned by department
 // dept (0 when the object belongs to no department). This is the one place
@@ -65,10 +80,14 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 // everything. Department staff maintain their own department's inspectors
 // and read the shared entity directory. Inspectors read the directories and
 // see their own department's private inspector data only through staff.
-// The discipline office reads everything, audit included, and writes nothing.
+// The discipline office reads everything, audit included, and writes
+// nothing but its revisits (回访).
 // Department staff keep their own catalogue, draft the joint lists their
 // department leads, and edit and confirm their own part of any list; only
 // the office publishes.
+// In the evaluation, department staff see their own department's figures,
+// answer bulletins naming it, file its summary and submit its cases; the
+// risk calibration and per-inspector rates are the office's alone.
 func Can(a Actor, act Action, dept int64) bool {
 	switch a.Role {
 	case RoleOffice:
@@ -79,6 +98,8 @@ func Can(a Actor, act Action, dept int64) bool {
 			return true
 		case ActEditInspector, ActViewPrivate, ActViewAudit, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart:
 			return dept != 0 && dept == a.DepartmentID
+		case ActViewDashboard, ActRespondBulletin, ActFileSummary, ActSubmitCase:
+			return dept != 0 && dept == a.DepartmentID
 		}
 	case RoleInspector:
 		switch act {
@@ -88,6 +109,8 @@ func Can(a Actor, act Action, dept int64) bool {
 	case RoleDiscipline:
 		switch act {
 		case ActViewDirectory, ActViewPrivate, ActViewAudit, ActManageTokens, ActViewLists:
+			return true
+		case ActViewDashboard, ActRevisit:
 			return true
 		}
 	}

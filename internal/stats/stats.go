@@ -8,6 +8,7 @@ package stats
 
 import (
 	"math"
+	"strconv"
 )
 
 // Z95 is the two-sided 95% standard normal quantile.
@@ -36,6 +37,15 @@ func (p Proportion) Rate() float64 {
 // Defined reports whether the proportion has at least one trial.
 func (p Proportion) Defined() bool { return p.N > 0 }
 
+// Percent formats the rate as a percentage with one decimal ("30.0%"), or
+// "—" without trials, for tables and chart labels.
+func (p Proportion) Percent() string {
+	if !p.Defined() {
+		return "—"
+	}
+	return strconv.FormatFloat(100*p.Rate(), 'f', 1, 64) + "%"
+}
+
 // Add returns the sum of two proportions (pooling).
 func (p Proportion) Add(q Proportion) Proportion { return Proportion{K: p.K + q.K, N: p.N + q.N} }
 
@@ -43,6 +53,12 @@ func (p Proportion) Add(q Proportion) Proportion { return Proportion{K: p.K + q.
 type Interval struct {
 	Lo float64 `json:"lo"`
 	Hi float64 `json:"hi"`
+}
+
+// Percent formats the interval as percentages ("10.8% – 60.3%").
+func (i Interval) Percent() string {
+	f := func(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
+	return f(i.Lo) + " – " + f(i.Hi)
 }
 
 // Overlaps reports whether two intervals share a point.

@@ -210,3 +210,14 @@ func TestScore(t *testing.T) {
 		})
 	}
 }
+
+func TestPercent(t *testing.T) {
+	if got := Wilson(Proportion{3, 10}, Z95).Percent(); got != "10.8% – 60.3%" {
+		t.Errorf("interval percent = %q", got)
+	}
+	for p, want := range map[Proportion]string{{3, 10}: "30.0%", {1, 3}: "33.3%", {0, 0}: "—", {2, 2}: "100.0%"} {
+		if got := p.Percent(); got != want {
+			t.Errorf("%v.Percent() = %q, want %q", p, got, want)
+		}
+	}
+}
