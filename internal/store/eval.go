@@ -156,6 +156,11 @@ func (s *Store) DecideCase(ctx context.Context, a domain.Actor, id int64, publis
 		if _, err := tx.ExecContext(ctx, `UPDATE typical_cases SET state = $1, note = $2, published_at = $3 WHERE id = $4`, string(next), note, publishedAt, id); err != nil {
 			return err
 		}
+		if publish {
+			if err := s.logCase(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, tx, a, auditRec{Action: "eval.case." + string(next), ObjectType: "typical_case", ObjectKey: strconv.FormatInt(id, 10), Dept: dept,
 			Before: map[string]string{"state": state}, After: map[string]string{"state": string(next), "note": note}})
 	})

@@ -497,3 +497,41 @@ func TestLogDrawProofs(t *testing.T) {
 		}
 	}
 }
+
+// TestLogTypicalCase: publishing a typical case logs it; a returned case
+// is not logged; editing the published text is caught.
+func TestLogTypicalCase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		w := storetest.Seed(t, s)
+		c := &domain.TypicalCase{Year: 2026, DepartmentID: w.Dept.ID, Title: "餐饮油烟联合检查", Body: "一次入企，查清三项问题。"}
+		back := &domain.TypicalCase{Year: 2026, DepartmentID: w.Dept.ID, Title: "待补充", Body: "内容"}
+		for _, x := range []*domain.TypicalCase{c, back} {
+			if err := s.SubmitCase(ctx, w.DeptStaff, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.DecideCase(ctx, w.Office, back.ID, false, "请补充"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DecideCase(ctx, w.Office, c.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.LogSize(ctx); n != 1 {
+			t.Fatalf("log size %d, want 1 (the published case only)", n)
+		}
+		if _, err := s.LogIndexOf(ctx, store.LogTypeCase, fmt.Sprint(c.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ExecRaw(ctx, s, `UPDATE typical_cases SET title = $1 WHERE id = $2`, "改过的标题", c.ID); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.LogMonitor(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Problems) != 1 || rep.Problems[0].Type != store.LogTypeCase || rep.Problems[0].Reason != "rebuilt_differs" {
+			t.Errorf("after editing the published case: %+v", rep.Problems)
+		}
+	})
+}
