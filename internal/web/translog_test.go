@@ -103,7 +103,7 @@ func TestLogEndpoints(t *testing.T) {
 			t.Errorf("entry page: %d", status)
 		}
 		status, page = fetch(t, ts.URL+"/log?lang=en")
-		if status != 200 || !bytes.Contains(page, []byte(`<dd id="log-size">3</dd>`)) {
+		if status != 200 || !bytes.Contains(page, []byte(`<dd id="log-size">3</dd>`)) || !bytes.Contains(page, []byte("joint list version")) {
 			t.Errorf("log page: %d", status)
 		}
 
