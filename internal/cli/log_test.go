@@ -3,6 +3,7 @@ package cli
 import (
 	"database/sql"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,4 +175,41 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// TestLogPostgres: on PostgreSQL the key is where --log-key says; without
+// it the server logs and proves but signs nothing.
+func TestLogPostgres(t *testing.T) {
+	dsn := postgresDSN(t)
+	if r := run(t, nil, "migrate", "--db", dsn); r.code != 0 {
+		t.Fatalf("migrate: %s", r.stderr)
+	}
+	if r := run(t, nil, "log", "key", "--db", dsn); r.code != ExitUsage {
+		t.Errorf("log key on PostgreSQL without --log-key: exit %d, want 2\n%s", r.code, r.stderr)
+	}
+	srv := run(t, nil, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	if srv.code != 0 || !strings.Contains(srv.stderr, "no transparency log key") {
+		t.Fatalf("serve without key: exit %d\n%s", srv.code, srv.stderr)
+	}
+	if status, _ := get(t, "http://"+srv.m.Addr()+"/log/checkpoint"); status != http.StatusConflict {
+		t.Errorf("checkpoint without key: %d, want 409", status)
+	}
+	keyFile := filepath.Join(t.TempDir(), "log.key")
+	env := map[string]string{"YIYEYICHA_LOG_KEY": keyFile}
+	r := run(t, env, "log", "key", "--db", dsn)
+	if r.code != 0 {
+		t.Fatalf("log key with YIYEYICHA_LOG_KEY: %s", r.stderr)
+	}
+	vkey := strings.TrimSpace(r.stdout)
+	srv = run(t, env, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	if srv.code != 0 {
+		t.Fatal(srv.stderr)
+	}
+	status, cp := get(t, "http://"+srv.m.Addr()+"/log/checkpoint")
+	if status != 200 {
+		t.Fatalf("checkpoint with key: %d", status)
+	}
+	if _, err := note.Open([]byte(cp), note.VerifierList(mustVerifier(t, vkey))); err != nil {
+		t.Errorf("checkpoint not signed by the key file's key: %v", err)
+	}
 }
