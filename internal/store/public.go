@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
@@ -111,4 +112,29 @@ func (s *Store) Stats(ctx context.Context) (*domain.Stats, error) {
 		return nil, internal(op, err)
 	}
 	return st, nil
+}
+
+// SampleEntityCodes returns n credit codes of stored businesses picked at
+// random (uniformly over the ID range, each the first business at or after
+// a random ID), for load tests and benchmarks. Codes are public, so no
+// actor is needed. An empty directory gives none.
+func (s *Store) SampleEntityCodes(ctx context.Context, n int, rng *rand.Rand) ([]string, error) {
+	const op = "SampleEntityCodes"
+	var lo, hi sql.NullInt64
+	if err := s.read.QueryRowContext(ctx, `SELECT min(id), max(id) FROM entities`).Scan(&lo, &hi); err != nil {
+		return nil, internal(op, err)
+	}
+	if !lo.Valid {
+		return nil, nil
+	}
+	out := make([]string, 0, n)
+	for range n {
+		var code string
+		id := lo.Int64 + rng.Int64N(hi.Int64-lo.Int64+1)
+		if err := s.read.QueryRowContext(ctx, `SELECT code FROM entities WHERE id >= $1 ORDER BY id LIMIT 1`, id).Scan(&code); err != nil {
+			return nil, internal(op, err)
+		}
+		out = append(out, code)
+	}
+	return out, nil
 }
