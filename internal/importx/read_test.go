@@ -265,6 +265,11 @@ func TestReadCSVEncodings(t *testing.T) {
 			}
 		})
 	}
+	// Neither UTF-8 nor GB18030: refused, not imported with "�" in names.
+	bad := strings.Replace(gb, "\xd4\xab", "\x81\x20", 1) // 垣 → a lead byte with no valid trail
+	if _, err := ReadEntities(strings.NewReader(bad), "垣曲.csv", testRef, Options{}); fileErrKey(t, err) != "err.import.encoding" {
+		t.Errorf("invalid GB18030: %v, want err.import.encoding", err)
+	}
 }
 
 // TestReadRowNumbersSkipBlankRows checks that blank rows between data keep

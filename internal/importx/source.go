@@ -117,6 +117,11 @@ func openCSV(op string, b []byte) (table, error) {
 		if err != nil {
 			return nil, fileErr(op, "err.import.encoding").Wrap(err)
 		}
+		// The decoder turns bytes that are not GB18030 into U+FFFD
+		// without an error; imported, they would put "�" into names.
+		if bytes.ContainsRune(d, utf8.RuneError) {
+			return nil, fileErr(op, "err.import.encoding")
+		}
 		b = d
 	}
 	r := csv.NewReader(bytes.NewReader(b))

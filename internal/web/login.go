@@ -48,6 +48,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.limiter.Reset(userKey)
+	// A session the browser carried in (planted by someone else, or the
+	// previous user's at a shared desk) ends here: after a login, only the
+	// new token opens anything.
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.store.Logout(r.Context(), c.Value); err != nil && domain.ErrorKind(err) == domain.KindInternal {
+			s.log.Error("end the previous session", "err", err)
+		}
+	}
 	s.setSessionCookie(w, token)
 	s.log.Info("login", "user", u.Username, "role", u.Role)
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
