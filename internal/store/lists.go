@@ -181,7 +181,7 @@ func scanVersion(sc interface{ Scan(...any) error }, v *domain.JointListVersion)
 
 // loadVersion reads one complete version (header, parts, items); it does
 // not check rights.
-func (s *Store) loadVersion(ctx context.Context, q querier, where string, args ...any) (*domain.JointListVersion, error) {
+func loadVersion(ctx context.Context, q querier, where string, args ...any) (*domain.JointListVersion, error) {
 	var v domain.JointListVersion
 	err := scanVersion(q.QueryRowContext(ctx, "SELECT "+versionCols+versionFrom+" WHERE "+where, args...), &v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -250,7 +250,7 @@ func mayRead(op string, a domain.Actor, v *domain.JointListVersion) error {
 // is KindNotFound for others.
 func (s *Store) GetJointListVersion(ctx context.Context, a domain.Actor, versionID int64) (*domain.JointListVersion, error) {
 	const op = "GetJointListVersion"
-	v, err := s.loadVersion(ctx, s.read, "v.id = $1", versionID)
+	v, err := loadVersion(ctx, s.read, "v.id = $1", versionID)
 	if err != nil {
 		return nil, internal(op, err)
 	}
@@ -260,7 +260,7 @@ func (s *Store) GetJointListVersion(ctx context.Context, a domain.Actor, version
 // GetJointListVersionByNumber is GetJointListVersion by list and number.
 func (s *Store) GetJointListVersionByNumber(ctx context.Context, a domain.Actor, listID int64, number int) (*domain.JointListVersion, error) {
 	const op = "GetJointListVersionByNumber"
-	v, err := s.loadVersion(ctx, s.read, "v.list_id = $1 AND v.number = $2", listID, number)
+	v, err := loadVersion(ctx, s.read, "v.list_id = $1 AND v.number = $2", listID, number)
 	if err != nil {
 		return nil, internal(op, err)
 	}
@@ -276,7 +276,7 @@ func (s *Store) CurrentJointListVersion(ctx context.Context, industryCode string
 	if err := refuseBadText(op, domain.FieldIndustry, industryCode); err != nil {
 		return nil, err
 	}
-	v, err := s.loadVersion(ctx, s.read, `l.industry_code = $1 AND v.status = 'published' AND v.number =
+	v, err := loadVersion(ctx, s.read, `l.industry_code = $1 AND v.status = 'published' AND v.number =
 (SELECT max(number) FROM joint_list_versions WHERE list_id = l.id AND status = 'published')`, industryCode)
 	return v, internal(op, err)
 }
@@ -306,7 +306,7 @@ ORDER BY l.industry_code`)
 	}
 	out := make([]*domain.JointListVersion, 0, len(ids))
 	for _, id := range ids {
-		v, err := s.loadVersion(ctx, s.read, "v.id = $1", id)
+		v, err := loadVersion(ctx, s.read, "v.id = $1", id)
 		if err != nil {
 			return nil, internal(op, err)
 		}
@@ -449,6 +449,31 @@ func (s *Store) DiffJointListVersions(ctx context.Context, a domain.Actor, listI
 
 // --- drafting ---------------------------------------------------------------------
 
+// logTypeListVersion is the transparency-log record type of a published
+// joint-list version; its key is versionKey, its body the complete
+// version as GetJointListVersion returns it.
+const logTypeListVersion = "lists.version"
+
+// versionKey names a version for ever: "<industry code>/v<number>".
+func versionKey(v *domain.JointListVersion) string {
+	return v.IndustryCode + "/v" + strconv.Itoa(v.Number)
+}
+
+func init() {
+	registerLogBuilder(logTypeListVersion, func(ctx context.Context, q querier, key string, version int) (any, error) {
+		industry, num, ok := strings.Cut(key, "/v")
+		n, err := strconv.Atoi(num)
+		if !ok || err != nil || version != 1 {
+			return nil, notFound("logBuilder")
+		}
+		v, err := loadVersion(ctx, q, `l.industry_code = $1 AND v.number = $2 AND v.status = 'published'`, industry, n)
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	})
+}
+
 // auditVersion is the audit row of a change to a version: its object is the
 // version ("<industry>/v<number>") and its department the lead's, or dept
 // when a co-department acted on its part.
@@ -457,13 +482,13 @@ func (s *Store) auditVersion(ctx context.Context, tx *sql.Tx, a domain.Actor, ac
 		dept = v.LeadDepartmentID
 	}
 	return s.audit(ctx, tx, a, auditRec{Action: action, ObjectType: "joint_list_version",
-		ObjectKey: v.IndustryCode + "/v" + strconv.Itoa(v.Number), Dept: dept, Before: before, After: after})
+		ObjectKey: versionKey(v), Dept: dept, Before: before, After: after})
 }
 
 // draft loads a version for a change inside tx: KindNotFound if missing,
 // KindConflict unless it is a draft.
 func (s *Store) draft(ctx context.Context, tx *sql.Tx, op string, versionID int64) (*domain.JointListVersion, error) {
-	v, err := s.loadVersion(ctx, tx, "v.id = $1", versionID)
+	v, err := loadVersion(ctx, tx, "v.id = $1", versionID)
 	if err != nil {
 		return nil, err
 	}
@@ -550,7 +575,7 @@ func (s *Store) CreateJointList(ctx context.Context, a domain.Actor, industryCod
 				return err
 			}
 		}
-		if out, err = s.loadVersion(ctx, tx, "v.id = $1", v.ID); err != nil {
+		if out, err = loadVersion(ctx, tx, "v.id = $1", v.ID); err != nil {
 			return err
 		}
 		return s.auditVersion(ctx, tx, a, "joint_list.create", out, 0, nil, out)
@@ -605,7 +630,7 @@ func (s *Store) OpenDraft(ctx context.Context, a domain.Actor, listID int64, rea
 	const op = "OpenDraft"
 	var out *domain.JointListVersion
 	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
-		cur, err := s.loadVersion(ctx, tx, `v.list_id = $1 AND v.number = (SELECT max(number) FROM joint_list_versions WHERE list_id = $1)`, listID)
+		cur, err := loadVersion(ctx, tx, `v.list_id = $1 AND v.number = (SELECT max(number) FROM joint_list_versions WHERE list_id = $1)`, listID)
 		if err != nil {
 			return err
 		}
@@ -640,7 +665,7 @@ func (s *Store) OpenDraft(ctx context.Context, a domain.Actor, listID int64, rea
 				return err
 			}
 		}
-		if out, err = s.loadVersion(ctx, tx, "v.id = $1", v.ID); err != nil {
+		if out, err = loadVersion(ctx, tx, "v.id = $1", v.ID); err != nil {
 			return err
 		}
 		return s.auditVersion(ctx, tx, a, "joint_list_version.open", out, 0, nil, out)
@@ -880,7 +905,10 @@ func (s *Store) PublishVersion(ctx context.Context, a domain.Actor, versionID in
 			s.ts(s.clock()), name, v.ID); err != nil {
 			return err
 		}
-		if out, err = s.loadVersion(ctx, tx, "v.id = $1", v.ID); err != nil {
+		if out, err = loadVersion(ctx, tx, "v.id = $1", v.ID); err != nil {
+			return err
+		}
+		if _, err := s.logAppend(ctx, tx, LogRecord{Type: logTypeListVersion, Version: 1, Key: versionKey(out), Body: out}); err != nil {
 			return err
 		}
 		if err := s.logListVersion(ctx, tx, out); err != nil {

@@ -272,6 +272,18 @@ func TestJointListLifecycle(t *testing.T) {
 			!slices.Contains(actions, "joint_list_version.confirm") || !slices.Contains(actions, "joint_list.create") {
 			t.Errorf("audit actions = %v", actions)
 		}
+		// Both publications are in the transparency log, and the monitor
+		// rebuilds them from the tables.
+		for _, key := range []string{"catering/v1", "catering/v2"} {
+			if _, err := s.LogIndexOf(ctx, "lists.version", key); err != nil {
+				t.Errorf("log record %s: %v", key, err)
+			}
+		}
+		rep, err := s.LogMonitor(ctx)
+		must(err)
+		if rep.ByType["lists.version"] != 2 || len(rep.Problems) != 0 || rep.Unchecked != 0 {
+			t.Errorf("log monitor = %+v", rep)
+		}
 		// A co-department sees the audit of its own confirmations.
 		own, err := s.ListAudit(ctx, w.thirdStaff, domain.AuditFilter{})
 		must(err)
