@@ -595,3 +595,50 @@ type JointListFilter struct {
 	Query        string // part of the industry name or an item's name
 	Published    bool   // only lists with a published version (the portal)
 }
+
+// JointListRow is one row of a joint-list file (联合抽查事项清单): one item
+// of one department in the list of one industry. List-wide columns
+// (ratios, frequency, subject, notes) and the division of labour of a
+// department may be given on any of the industry's or department's rows;
+// the first non-empty value counts.
+type JointListRow struct {
+	Row        int
+	Industry   string // industry code
+	Lead       int64  // 牵头部门
+	Department int64  // 联查部门: the department that checks this item (the lead for its own items)
+	ItemCode   string // 事项编码, optional: matched within the department's catalogue
+	ItemName   string // 抽查事项
+	Content    string // 检查内容
+	LegalBasis string // 检查依据
+	Method     ItemMethod
+	Kind       ItemKind
+	Division   string // 责任分工
+	Ratios     Ratios // nil when blank
+	Frequency  int    // 0 when blank
+	Subject    string // 检查主体行业类型
+	Notes      string // 备注
+}
+
+// ListImportOptions control an import of joint lists.
+type ListImportOptions struct {
+	// Reason is the reason of the new versions opened for lists that are
+	// published already (required then).
+	Reason string
+	DryRun bool
+}
+
+// ListImportReport says what an import of joint lists did, per industry.
+type ListImportReport struct {
+	Lists        []ListImportChange `json:"lists"`
+	ItemsCreated int                `json:"items_created"` // catalogue items added
+	DryRun       bool               `json:"dry_run"`
+}
+
+// ListImportChange is what the import did to one industry's list.
+type ListImportChange struct {
+	Industry  string `json:"industry"`
+	VersionID int64  `json:"version_id"`
+	Number    int    `json:"number"`
+	Op        string `json:"op"` // "create" (new list), "version" (new draft of a published list), "replace" (open draft rewritten)
+	Items     int    `json:"items"`
+}

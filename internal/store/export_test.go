@@ -25,7 +25,8 @@ func Dump(ctx context.Context, s *Store) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, table := range []string{"departments", "townships", "industries", "entities", "inspectors", "inspector_labels",
 		"inspector_conflicts", "users", "sessions", "api_tokens", "audit_log", "schema_migrations",
-		"log_head", "log_records", "log_hashes", "log_checkpoints", "log_witnesses", "log_cosignatures"} {
+		"log_head", "log_records", "log_hashes", "log_checkpoints", "log_witnesses", "log_cosignatures",
+		"catalog_items", "joint_lists", "joint_list_versions", "joint_list_parts", "joint_list_items"} {
 		rows, err := s.read.QueryContext(ctx, "SELECT * FROM "+table)
 		if err != nil {
 			return nil, err
