@@ -205,6 +205,16 @@ func st(anon, office, deptA, deptB, inspector, discipline int) map[string]int {
 	return map[string]int{"": anon, "office": office, "deptA": deptA, "deptB": deptB, "inspector": inspector, "discipline": discipline}
 }
 
+// matrixRow is one row of the role × action table of the API.
+type matrixRow struct {
+	route  string // the route of the table this row exercises
+	method string
+	url    string
+	body   string // {who} is replaced by the caller, so that creations do not collide
+	ctype  string
+	want   map[string]int
+}
+
 // TestRoleActionMatrix runs every route as every kind of caller. Rights live
 // in the store; this shows the API passes the right actor and turns
 // refusals into the right status, for every route of the table.
@@ -216,14 +226,7 @@ func TestRoleActionMatrix(t *testing.T) {
 		goodInspectors := "姓名,部门,执法证号,有效期至\n王检查,SCJG,SCJG0900,2031-06-30\n"
 		const ok, created, unauth, forbidden = 200, 201, 401, 403
 
-		table := []struct {
-			route  string // the route of the table this row exercises
-			method string
-			url    string
-			body   string // {who} is replaced by the caller, so that creations do not collide
-			ctype  string
-			want   map[string]int
-		}{
+		table := []matrixRow{
 			{"GET /api/v1/openapi.json", "GET", "/api/v1/openapi.json", "", "", st(ok, ok, ok, ok, ok, ok)},
 			{"GET /api/v1/me", "GET", "/api/v1/me", "", "", st(unauth, ok, ok, ok, ok, ok)},
 			{"GET /api/v1/departments", "GET", "/api/v1/departments", "", "", st(unauth, ok, ok, ok, ok, ok)},
@@ -256,6 +259,7 @@ func TestRoleActionMatrix(t *testing.T) {
 			{"GET /api/v1/public/entities", "GET", "/api/v1/public/entities?q=" + c0[:8], "", "", st(ok, ok, ok, ok, ok, ok)},
 			{"GET /api/v1/public/entities/{code}", "GET", "/api/v1/public/entities/" + c0, "", "", st(ok, ok, ok, ok, ok, ok)},
 		}
+		table = append(table, f.listRows(t)...)
 
 		covered := map[string]bool{}
 		for _, row := range table {
@@ -274,7 +278,7 @@ func TestRoleActionMatrix(t *testing.T) {
 					}
 					if want >= 400 {
 						e := decode[ErrorBody](t, w)
-						wantKind := map[int]domain.Kind{401: domain.KindUnauthorized, 403: domain.KindForbidden, 422: domain.KindInvalid}[want]
+						wantKind := map[int]domain.Kind{401: domain.KindUnauthorized, 403: domain.KindForbidden, 404: domain.KindNotFound, 409: domain.KindConflict, 422: domain.KindInvalid}[want]
 						if e.Error.Kind != wantKind || e.Error.Message == "" {
 							t.Errorf("error = %+v, want kind %s with a message", e.Error, wantKind)
 						}

@@ -100,3 +100,90 @@ func TestJointListsAPI(t *testing.T) {
 		status(f.do(req{method: "GET", url: "/api/v1/public/lists/catering/versions/9"}), http.StatusNotFound)
 	})
 }
+
+// listRows are the joint-list rows of the role × action table. They run
+// in order, each as every caller in turn (anonymous, office, deptA, deptB,
+// inspector, discipline): department A leads, department B is its
+// co-department.
+func (f *fixture) listRows(t *testing.T) []matrixRow {
+	t.Helper()
+	ctx, s, sys := t.Context(), f.s, domain.System
+	const ok, created, unauth, forbidden, notFound, conflict = 200, 201, 401, 403, 404, 409
+	item := func(dept int64, code, name string) *domain.CatalogItem {
+		it := &domain.CatalogItem{DepartmentID: dept, Code: code, Name: name, Content: "检查" + name, LegalBasis: "《某法》第一条"}
+		if err := s.SaveCatalogItem(ctx, sys, it); err != nil {
+			t.Fatal(err)
+		}
+		return it
+	}
+	a1, b1 := item(f.deptA, "SC-1", "食品经营许可"), item(f.deptB, "XF-1", "疏散通道")
+	for _, who := range []string{"", "OFFICE", "DEPTA", "DEPTB", "INSPECTOR", "DISCIPLINE", "del", "hotel"} {
+		if err := s.SaveIndustry(ctx, sys, &domain.Industry{Code: "i_" + who, Name: "行业" + who}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := domain.ListHeader{Subject: "经营者", Frequency: 1, Ratios: domain.Ratios{domain.RiskA: 100, domain.RiskB: 200, domain.RiskC: 300, domain.RiskD: 400}}
+	draft := func(industry string) *domain.JointListVersion {
+		v, err := s.CreateJointList(ctx, sys, industry, f.deptA, h, []int64{f.deptB})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	pub := draft(industry)
+	for _, step := range []error{
+		s.SetDraftPart(ctx, sys, pub.ID, f.deptA, "", []int64{a1.ID}),
+		s.SetDraftPart(ctx, sys, pub.ID, f.deptB, "", []int64{b1.ID}),
+		s.ConfirmPart(ctx, sys, pub.ID, f.deptB),
+	} {
+		if step != nil {
+			t.Fatal(step)
+		}
+	}
+	if _, err := s.PublishVersion(ctx, sys, pub.ID); err != nil {
+		t.Fatal(err)
+	}
+	hotel, del := draft("i_hotel"), draft("i_del")
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	hv := "/api/v1/versions/" + id(hotel.ID)
+	itemJSON := fmt.Sprintf(`{"department_id":%d,"code":"N{who}","name":"新事项","content":"内容","legal_basis":"依据"}`, f.deptA)
+	header := `{"subject":"经营者{who}","frequency":2,"ratios":{"A":100,"B":200,"C":300,"D":400}}`
+	listCSV := "行业,牵头部门,联查部门,抽查事项,检查内容,检查依据,抽查比例,频次\n" +
+		"餐饮服务,SCJG,SCJG,食品经营许可,检查食品经营许可,《某法》第一条,A:1%;B:2%;C:10%;D:30%,1\n" +
+		"餐饮服务,SCJG,XFJY,疏散通道,检查疏散通道,《某法》第一条,,\n"
+	return []matrixRow{
+		{"GET /api/v1/catalog", "GET", "/api/v1/catalog", "", "", st(unauth, ok, ok, ok, ok, ok)},
+		{"POST /api/v1/catalog", "POST", "/api/v1/catalog", itemJSON, "", st(unauth, created, created, forbidden, forbidden, forbidden)},
+		{"GET /api/v1/catalog/{id}", "GET", "/api/v1/catalog/" + id(a1.ID), "", "", st(unauth, ok, ok, ok, ok, ok)},
+		{"PUT /api/v1/catalog/{id}", "PUT", "/api/v1/catalog/" + id(a1.ID),
+			`{"code":"SC-1","name":"食品经营许可","content":"检查食品经营许可","legal_basis":"《某法》第一条"}`, "", st(unauth, ok, ok, forbidden, forbidden, forbidden)},
+		{"GET /api/v1/lists", "GET", "/api/v1/lists", "", "", st(unauth, ok, ok, ok, ok, ok)},
+		{"POST /api/v1/lists", "POST", "/api/v1/lists",
+			fmt.Sprintf(`{"industry":"i_{who}","lead_department_id":%d,"co_departments":[%d],"subject":"经营者","frequency":1,"ratios":{"A":100,"B":200,"C":300,"D":400}}`, f.deptA, f.deptB),
+			"", st(unauth, created, created, forbidden, forbidden, forbidden)},
+		{"GET /api/v1/lists/{id}", "GET", "/api/v1/lists/" + id(hotel.ListID), "", "", st(unauth, ok, ok, ok, ok, ok)},
+		// The office opens version 2; the lead then finds a draft open.
+		{"POST /api/v1/lists/{id}/versions", "POST", "/api/v1/lists/" + id(pub.ListID) + "/versions", `{"reason":"调整{who}"}`, "",
+			st(unauth, created, conflict, forbidden, forbidden, forbidden)},
+		{"GET /api/v1/versions/{id}", "GET", hv, "", "", st(unauth, ok, ok, ok, ok, ok)},
+		{"PUT /api/v1/versions/{id}/header", "PUT", hv + "/header", header, "", st(unauth, ok, ok, forbidden, forbidden, forbidden)},
+		{"PUT /api/v1/versions/{id}/departments", "PUT", hv + "/departments", fmt.Sprintf(`{"co_departments":[%d]}`, f.deptB), "",
+			st(unauth, ok, ok, forbidden, forbidden, forbidden)},
+		{"PUT /api/v1/versions/{id}/parts/{department_id}", "PUT", hv + "/parts/" + id(f.deptA), fmt.Sprintf(`{"division":"{who}","items":[%d]}`, a1.ID), "",
+			st(unauth, ok, ok, forbidden, forbidden, forbidden)},
+		{"PUT /api/v1/versions/{id}/parts/{department_id}", "PUT", hv + "/parts/" + id(f.deptB), fmt.Sprintf(`{"division":"{who}","items":[%d]}`, b1.ID), "",
+			st(unauth, ok, ok, ok, forbidden, forbidden)},
+		{"POST /api/v1/versions/{id}/parts/{department_id}/confirm", "POST", hv + "/parts/" + id(f.deptB) + "/confirm", "", "",
+			st(unauth, ok, forbidden, ok, forbidden, forbidden)},
+		{"POST /api/v1/versions/{id}/publish", "POST", hv + "/publish", "", "", st(unauth, ok, forbidden, forbidden, forbidden, forbidden)},
+		// Once the office has discarded the draft it is gone for everyone.
+		{"DELETE /api/v1/versions/{id}", "DELETE", "/api/v1/versions/" + id(del.ID), "", "", st(unauth, 204, notFound, notFound, notFound, notFound)},
+		{"POST /api/v1/import/lists", "POST", "/api/v1/import/lists?format=csv&dry_run=true&reason=调整", listCSV, "text/csv",
+			st(unauth, ok, ok, 422, forbidden, forbidden)},
+		{"GET /api/v1/public/lists", "GET", "/api/v1/public/lists?q=餐饮", "", "", st(ok, ok, ok, ok, ok, ok)},
+		{"GET /api/v1/public/lists/export", "GET", "/api/v1/public/lists/export?format=csv", "", "", st(ok, ok, ok, ok, ok, ok)},
+		{"GET /api/v1/public/lists/{industry}", "GET", "/api/v1/public/lists/" + industry, "", "", st(ok, ok, ok, ok, ok, ok)},
+		{"GET /api/v1/public/lists/{industry}/versions/{number}", "GET", "/api/v1/public/lists/" + industry + "/versions/1", "", "", st(ok, ok, ok, ok, ok, ok)},
+		{"GET /api/v1/public/lists/{industry}/diff", "GET", "/api/v1/public/lists/" + industry + "/diff?from=1&to=1", "", "", st(ok, ok, ok, ok, ok, ok)},
+	}
+}

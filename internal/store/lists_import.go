@@ -49,8 +49,10 @@ type planItem struct {
 // must confirm its part again before the office publishes.
 func (s *Store) ImportJointLists(ctx context.Context, a domain.Actor, rows []domain.JointListRow, opt domain.ListImportOptions) (*domain.ListImportReport, error) {
 	const op = "ImportJointLists"
-	if err := domain.Require("store."+op, a, domain.ActViewLists, 0); err != nil {
-		return nil, err
+	// Only who may draft lists for some department imports them; which
+	// leads the actor may draft for is checked row by row.
+	if !domain.Can(a, domain.ActDraftList, a.DepartmentID) {
+		return nil, domain.Require("store."+op, a, domain.ActDraftList, a.DepartmentID)
 	}
 	if len(rows) == 0 {
 		return nil, domain.E("store."+op, domain.KindInvalid, "err.import_empty")
