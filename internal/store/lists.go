@@ -449,29 +449,9 @@ func (s *Store) DiffJointListVersions(ctx context.Context, a domain.Actor, listI
 
 // --- drafting ---------------------------------------------------------------------
 
-// logTypeListVersion is the transparency-log record type of a published
-// joint-list version; its key is versionKey, its body the complete
-// version as GetJointListVersion returns it.
-const logTypeListVersion = "lists.version"
-
-// versionKey names a version for ever: "<industry code>/v<number>".
+// versionKey names a version in the audit log: "<industry code>/v<number>".
 func versionKey(v *domain.JointListVersion) string {
 	return v.IndustryCode + "/v" + strconv.Itoa(v.Number)
-}
-
-func init() {
-	registerLogBuilder(logTypeListVersion, func(ctx context.Context, q querier, key string, version int) (any, error) {
-		industry, num, ok := strings.Cut(key, "/v")
-		n, err := strconv.Atoi(num)
-		if !ok || err != nil || version != 1 {
-			return nil, notFound("logBuilder")
-		}
-		v, err := loadVersion(ctx, q, `l.industry_code = $1 AND v.number = $2 AND v.status = 'published'`, industry, n)
-		if err != nil {
-			return nil, err
-		}
-		return v, nil
-	})
 }
 
 // auditVersion is the audit row of a change to a version: its object is the
@@ -906,9 +886,6 @@ func (s *Store) PublishVersion(ctx context.Context, a domain.Actor, versionID in
 			return err
 		}
 		if out, err = loadVersion(ctx, tx, "v.id = $1", v.ID); err != nil {
-			return err
-		}
-		if _, err := s.logAppend(ctx, tx, LogRecord{Type: logTypeListVersion, Version: 1, Key: versionKey(out), Body: out}); err != nil {
 			return err
 		}
 		if err := s.logListVersion(ctx, tx, out); err != nil {

@@ -73,8 +73,7 @@ func init() {
 		if _, err := fmt.Sscanf(key, "%d/%d", &list, &number); err != nil || version != 1 {
 			return nil, fmt.Errorf("lists.version: bad key %q or version %d", key, version)
 		}
-		// loadVersion reads through q only; it needs no store of its own.
-		v, err := new(Store).loadVersion(ctx, q, "v.list_id = $1 AND v.number = $2 AND v.status = $3", list, number, string(domain.ListPublished))
+		v, err := loadVersion(ctx, q, "v.list_id = $1 AND v.number = $2 AND v.status = $3", list, number, string(domain.ListPublished))
 		if err != nil {
 			return nil, err
 		}

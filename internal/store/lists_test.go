@@ -274,7 +274,7 @@ func TestJointListLifecycle(t *testing.T) {
 		}
 		// Both publications are in the transparency log, and the monitor
 		// rebuilds them from the tables.
-		for _, key := range []string{"catering/v1", "catering/v2"} {
+		for _, key := range []string{fmt.Sprintf("%d/1", v1.ListID), fmt.Sprintf("%d/2", v1.ListID)} {
 			if _, err := s.LogIndexOf(ctx, "lists.version", key); err != nil {
 				t.Errorf("log record %s: %v", key, err)
 			}
