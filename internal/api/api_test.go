@@ -331,9 +331,11 @@ func TestMe(t *testing.T) {
 		}{
 			{"office", domain.RoleOffice, domain.Actions},
 			{"deptA", domain.RoleDepartment, []domain.Action{domain.ActViewDirectory, domain.ActEditInspector, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens,
-				domain.ActViewLists, domain.ActEditCatalogue, domain.ActDraftList, domain.ActEditListPart, domain.ActConfirmPart}},
+				domain.ActViewLists, domain.ActEditCatalogue, domain.ActDraftList, domain.ActEditListPart, domain.ActConfirmPart,
+				domain.ActViewDashboard, domain.ActRespondBulletin, domain.ActFileSummary, domain.ActSubmitCase}},
 			{"inspector", domain.RoleInspector, []domain.Action{domain.ActViewDirectory, domain.ActManageTokens, domain.ActViewLists}},
-			{"discipline", domain.RoleDiscipline, []domain.Action{domain.ActViewDirectory, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens, domain.ActViewLists}},
+			{"discipline", domain.RoleDiscipline, []domain.Action{domain.ActViewDirectory, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens, domain.ActViewLists,
+				domain.ActViewDashboard, domain.ActRevisit}},
 		} {
 			t.Run(tc.who, func(t *testing.T) {
 				me := decode[Me](t, f.do(req{method: "GET", url: "/api/v1/me", who: tc.who}))
