@@ -201,6 +201,7 @@ var commands = map[string]func(m *Main, ctx context.Context, args []string) erro
 	"restore": (*Main).runRestore,
 	"log":     (*Main).runLog,
 	"verify":  (*Main).runVerify,
+	"draw":    (*Main).runDraw,
 }
 
 func (m *Main) run(ctx context.Context, args []string) error {
@@ -241,6 +242,7 @@ Commands:
   user      manage staff accounts (用户): add, list, passwd, disable, enable, token
   backup    write a consistent backup (备份) of the database while it runs
   restore   restore a backup into a new database (恢复)
+  draw      run a verifiable draw (双随机抽取): list, announce, commit, reveal, public-value, execute, abort, bundle
   verify    recompute a published draw bundle (抽取结果包) and say what differs
   version   print the version
   log       the transparency log of published records (公示日志): key, checkpoint, verify, monitor, cosign, witness

@@ -65,10 +65,20 @@ const (
 	ActRevisit         Action = "eval.revisit" // draw and record revisits (回访) (discipline office)
 )
 
+// The actions of the draw (抽取, issue 5). The department passed to Can is
+// the draw's lead department, or for the entropy the party's department.
+// Reading a draw is public.
+const (
+	ActRunDraw     Action = "draw.run"     // announce, enter the public value, execute, abort
+	ActDrawEntropy Action = "draw.entropy" // commit and reveal a department's secret (联络员)
+	ActViewSalts   Action = "draw.salts"   // read the conflict-of-interest salts (回避盐值)
+)
+
 // Actions lists every action, for the role × action table.
 var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens, ActEditCalendar, ActManageLog,
 	ActViewLists, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart, ActPublishList,
 	ActViewDashboard, ActViewCalibration, ActEditEvalConfig, ActIssueBulletin, ActRespondBulletin, ActFileSummary, ActSubmitCase, ActPublishCase, ActRevisit,
+	ActRunDraw, ActDrawEntropy, ActViewSalts,
 }
 
 // Can reports whether a may perform act on something owned by department
@@ -88,15 +98,20 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 // In the evaluation, department staff see their own department's figures,
 // answer bulletins naming it, file its summary and submit its cases; the
 // risk calibration and per-inspector rates are the office's alone.
+//
+// A lead department runs its draws; each department's own staff commit and
+// reveal its secret, and nobody else, not even the office: a draw's
+// entropy must never be in one hand. The discipline office reads the
+// conflict salts.
 func Can(a Actor, act Action, dept int64) bool {
 	switch a.Role {
 	case RoleOffice:
-		return true
+		return act != ActDrawEntropy
 	case RoleDepartment:
 		switch act {
 		case ActViewDirectory, ActManageTokens, ActViewLists:
 			return true
-		case ActEditInspector, ActViewPrivate, ActViewAudit, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart:
+		case ActEditInspector, ActViewPrivate, ActViewAudit, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart, ActRunDraw, ActDrawEntropy:
 			return dept != 0 && dept == a.DepartmentID
 		case ActViewDashboard, ActRespondBulletin, ActFileSummary, ActSubmitCase:
 			return dept != 0 && dept == a.DepartmentID
@@ -108,7 +123,7 @@ func Can(a Actor, act Action, dept int64) bool {
 		}
 	case RoleDiscipline:
 		switch act {
-		case ActViewDirectory, ActViewPrivate, ActViewAudit, ActManageTokens, ActViewLists:
+		case ActViewDirectory, ActViewPrivate, ActViewAudit, ActManageTokens, ActViewLists, ActViewSalts:
 			return true
 		case ActViewDashboard, ActRevisit:
 			return true
