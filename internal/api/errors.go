@@ -67,6 +67,11 @@ func printer(r *http.Request) *i18n.Printer {
 // writeError renders err as an ErrorBody. Internal errors are logged with
 // their detail and shown only as "internal error".
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if ctxErr := r.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		// The client went away: no one reads the answer, nothing failed.
+		s.log.Info("api: request abandoned by the client", "method", r.Method, "path", r.URL.Path)
+		return
+	}
 	p := printer(r)
 	status := statusOf(err)
 	body := ErrorBody{Error: describe(p, err)}

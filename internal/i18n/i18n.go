@@ -135,6 +135,9 @@ func (p *Printer) Lang() Lang { return p.lang }
 // T translates key. Arguments are alternating name/value pairs that replace
 // {name} in the message. A missing key is returned as is, so it shows up.
 func (p *Printer) T(key string, args ...any) string {
+	if len(args) == 0 {
+		return p.format(key, nil) // most calls: no map to build
+	}
 	m := make(map[string]any, len(args)/2)
 	for i := 0; i+1 < len(args); i += 2 {
 		if name, ok := args[i].(string); ok {

@@ -66,7 +66,11 @@ func (s *Store) PublicEntity(ctx context.Context, code string) (*domain.PublicEn
 		return nil, err
 	}
 	var pe domain.PublicEntity
-	err := scanPublic(s.read.QueryRowContext(ctx, "SELECT "+publicCols+publicFrom+" WHERE e.code = $1", validate.NormalizeCode(code)), &pe)
+	st, err := s.prepared(ctx, "SELECT "+publicCols+publicFrom+" WHERE e.code = $1")
+	if err != nil {
+		return nil, internal("PublicEntity", err)
+	}
+	err = scanPublic(st.QueryRowContext(ctx, validate.NormalizeCode(code)), &pe)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("PublicEntity")
 	}

@@ -4,9 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
 	"hash/crc32"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -305,5 +307,24 @@ func TestMoreFreeTextRenderedInert(t *testing.T) {
 		if !strings.Contains(r.Body, "&lt;script&gt;") {
 			t.Errorf("%s: the escaped payload is not shown (the test would prove nothing)", name)
 		}
+	}
+}
+
+// TestAbandonedRequestIsNoError: a visitor who leaves before the page is
+// ready (the load generator's last requests, a closed tab) is no server
+// error: nothing is logged as one.
+func TestAbandonedRequestIsNoError(t *testing.T) {
+	e := newEnv(t)
+	ent := e.seedEntity("垣曲县离开测试饭店", 77)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/entity/"+ent.Code, nil)
+	rec := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rec, req)
+	if rec.Body.Len() != 0 {
+		t.Errorf("an abandoned request got a page (%d bytes)", rec.Body.Len())
+	}
+	if strings.Contains(e.logs.String(), "level=ERROR") || !strings.Contains(e.logs.String(), "abandoned") {
+		t.Errorf("logs:\n%s", e.logs.String())
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -161,6 +162,12 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, sess *sess
 // an unauthorized visitor is sent to log in; anything else is logged with
 // its detail and shown only as "internal error".
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, err error) {
+	if clientGone(r, err) {
+		// Nobody is waiting for an answer, and nothing is wrong with the
+		// server: not an error to page anyone about.
+		s.log.Info("request abandoned by the client", "method", r.Method, "path", r.URL.Path)
+		return
+	}
 	kind := domain.ErrorKind(err)
 	if kind == domain.KindUnauthorized {
 		s.redirectToLogin(w, r)
@@ -175,6 +182,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, err
 		pg.Error = pg.P.Err(err)
 	}
 	s.render(w, r, status, pageError, pg)
+}
+
+// clientGone reports whether err is only the request's own context ending:
+// the visitor closed the connection or navigated away.
+func clientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && errors.Is(err, r.Context().Err())
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

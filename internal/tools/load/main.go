@@ -63,6 +63,7 @@ type config struct {
 	portal, search, staff, writers int
 	duration, warmup               time.Duration
 	seed                           uint64
+	pid                            int
 }
 
 func main() {
@@ -85,6 +86,7 @@ func run() error {
 	flag.DurationVar(&c.duration, "d", 20*time.Second, "measured duration (at most 5m)")
 	flag.DurationVar(&c.warmup, "warmup", 3*time.Second, "warm-up before measuring, not counted")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the random choices")
+	flag.IntVar(&c.pid, "pid", 0, "process ID of the server (Linux): report its CPU time per request")
 	flag.Parse()
 	var err error
 	if c.base, err = loopbackURL(*rawURL); err != nil {
@@ -314,12 +316,29 @@ func (c *config) runOn(ctx context.Context, st *store.Store, out io.Writer) erro
 	time.Sleep(c.warmup)
 	measuring.Store(true)
 	start := time.Now()
+	srv0, self0 := cpuTime(c.pid), cpuTime(os.Getpid())
 	wg.Wait()
 	elapsed := time.Since(start)
+	srv1, self1 := cpuTime(c.pid), cpuTime(os.Getpid())
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	report(out, kinds, elapsed)
+	var n int
+	for _, k := range kinds {
+		n += len(k.lat)
+	}
+	// CPU time per request does not depend on what else the machine runs,
+	// so it tells what idle cores would sustain when a shared machine
+	// cannot show it.
+	if n > 0 && self1 > 0 {
+		fmt.Fprintf(out, "load generator CPU: %.0fµs per request\n", float64(self1-self0)/float64(n)/1e3)
+		if c.pid > 0 && srv1 > 0 {
+			per := float64(srv1-srv0) / float64(n)
+			fmt.Fprintf(out, "server CPU: %.0fµs per request; %.2f cores busy; one idle core would serve about %.0f req/s\n",
+				per/1e3, float64(srv1-srv0)/float64(elapsed), 1e9/per)
+		}
+	}
 	for _, k := range kinds {
 		if k.errs > 0 {
 			return fmt.Errorf("%d errors in %s", k.errs, k.name)
@@ -414,4 +433,33 @@ func report(out io.Writer, kinds []*kind, elapsed time.Duration) {
 		fmt.Fprintln(out)
 	}
 	fmt.Fprintf(out, "measured over %v\n", elapsed.Round(time.Millisecond))
+}
+
+// cpuTime is the user and system CPU time a Linux process has used, from
+// /proc; 0 when unknown.
+func cpuTime(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; fields count from after it.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticksPerSecond
 }
