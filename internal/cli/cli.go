@@ -190,18 +190,19 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 
 // commands maps a command name to its implementation.
 var commands = map[string]func(m *Main, ctx context.Context, args []string) error{
-	"demo":    (*Main).runDemo,
-	"serve":   (*Main).runServe,
-	"migrate": (*Main).runMigrate,
-	"import":  (*Main).runImport,
-	"export":  (*Main).runExport,
-	"user":    (*Main).runUser,
-	"version": (*Main).runVersion,
-	"backup":  (*Main).runBackup,
-	"restore": (*Main).runRestore,
-	"log":     (*Main).runLog,
-	"verify":  (*Main).runVerify,
-	"draw":    (*Main).runDraw,
+	"demo":     (*Main).runDemo,
+	"serve":    (*Main).runServe,
+	"migrate":  (*Main).runMigrate,
+	"import":   (*Main).runImport,
+	"export":   (*Main).runExport,
+	"user":     (*Main).runUser,
+	"version":  (*Main).runVersion,
+	"backup":   (*Main).runBackup,
+	"restore":  (*Main).runRestore,
+	"log":      (*Main).runLog,
+	"verify":   (*Main).runVerify,
+	"draw":     (*Main).runDraw,
+	"calendar": (*Main).runCalendar,
 }
 
 func (m *Main) run(ctx context.Context, args []string) error {
@@ -246,6 +247,7 @@ Commands:
   verify    recompute a published draw bundle (抽取结果包) and say what differs
   version   print the version
   log       the transparency log of published records (公示日志): key, checkpoint, verify, monitor, cosign, witness
+  calendar  the working-day calendar (工作日历): list the years, import a year's holiday schedule
 
 Flags may stand before or after the arguments and fall back to environment
 variables (YIYEYICHA_DB, YIYEYICHA_ADDR, YIYEYICHA_PUBLIC_ADDR, YIYEYICHA_LANG …).
