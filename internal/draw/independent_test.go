@@ -3,11 +3,13 @@ package draw_test
 import (
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -368,4 +370,108 @@ func tamperReveal(b *draw.Bundle) []string {
 	s[0] = "10"[map[bool]int{true: 1, false: 0}[s[0] == '1']]
 	r.Secret = string(s)
 	return []string{"commitment " + r.Party, "seed"}
+}
+
+// TestIndependentAgreesOnMutations edits the spec bundle one way at a time and
+// checks that the platform's Verify and the independent verifier accept or
+// reject each edit alike: the rules on order, omitted members, JSON types and
+// canonical forms of §3 and §13 are read the same way by both.
+func TestIndependentAgreesOnMutations(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed: the independent verifier (tools/verify-draw) cannot run here; CI runs it")
+	}
+	raw, err := os.ReadFile("testdata/spec-bundle.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type obj = map[string]any
+	at := func(v any, path ...any) any {
+		for _, p := range path {
+			switch p := p.(type) {
+			case string:
+				v = v.(obj)[p]
+			case int:
+				v = v.([]any)[p]
+			}
+		}
+		return v
+	}
+	reverse := func(path ...any) func(b obj) {
+		return func(b obj) { slices.Reverse(at(b, path...).([]any)) }
+	}
+	set := func(value any, path ...any) func(b obj) {
+		return func(b obj) { at(b, path[:len(path)-1]...).(obj)[path[len(path)-1].(string)] = value }
+	}
+	for _, tc := range []struct {
+		name   string
+		accept bool
+		edit   func(b obj)
+	}{
+		{"businesses in another order", true, reverse("pool", "businesses")},
+		{"inspectors in another order", true, reverse("roster", "inspectors")},
+		{"commitments and reveals in another order", true, func(b obj) {
+			reverse("commitments")(b)
+			reverse("entropy", "reveals")(b)
+		}},
+		{"result strata in another order", true, reverse("result", "strata")},
+		{"labels in another order and repeated", true, func(b obj) {
+			l := at(b, "roster", "inspectors", 5).(obj)
+			l["labels"] = []any{"food", "catering", "food"}
+		}},
+		{"empty list omitted", true, func(b obj) { delete(at(b, "result", "visits", 1).(obj), "shortfalls") }},
+		{"parties out of order", false, reverse("announcement", "parties")},
+		{"strata out of order", false, reverse("announcement", "strata")},
+		{"unknown member", false, set("x", "pool", "businesses", 0, "note")},
+		{"name not canonical", false, set("垣曲县古城酒家有限公司 ", "pool", "businesses", 0, "name")},
+		{"secret in upper-case hex", false, set("00112233445566778899AABBCCDDEEFF", "entropy", "reveals", 1, "secret")},
+		{"expert flag as a number", false, set(1, "announcement", "team", "expert")},
+		{"count as a string", false, set("12", "announcement", "pool_size")},
+		{"ratio changed", false, set("1/5", "announcement", "strata", 0, "ratio")},
+		{"cap changed", false, set(3, "announcement", "team", "cap")},
+		{"exclusion dropped", false, func(b obj) {
+			x := at(b, "pool").(obj)
+			x["exclusions"] = x["exclusions"].([]any)[1:]
+		}},
+		{"quota changed", false, set(2, "result", "strata", 1, "quota")},
+		{"visits in another order", false, func(b obj) {
+			v := at(b, "result", "visits").([]any)
+			v[0], v[1] = v[1], v[0]
+		}},
+		{"skip dropped", false, func(b obj) { delete(at(b, "result", "visits", 1).(obj), "skips") }},
+		{"shortfall changed", false, set(2, "result", "visits", 3, "shortfalls", 0, "missing")},
+		{"member key changed", false, set(strings.Repeat("0", 64), "result", "visits", 0, "team", 0, "key")},
+		{"conflict cited for another inspector", false, set("SCJG-01", "result", "visits", 4, "skips", 3, "inspector")},
+		{"reveal missing", false, func(b obj) {
+			e := at(b, "entropy").(obj)
+			e["reveals"] = e["reveals"].([]any)[1:]
+		}},
+		{"public value dropped", false, func(b obj) { delete(at(b, "entropy").(obj), "public_value") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b obj
+			if err := json.Unmarshal(raw, &b); err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(b)
+			data, err := json.MarshalIndent(b, "", " ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			goAccepts := false
+			if bundle, err := draw.ReadBundle(bytes.NewReader(data)); err == nil {
+				if r, err := draw.Verify(bundle, nil); err == nil && r.OK() {
+					goAccepts = true
+				}
+			}
+			path := filepath.Join(t.TempDir(), "bundle.json")
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out := runIndependent(t, path)
+			if goAccepts != tc.accept || (code == 0) != tc.accept {
+				t.Errorf("want accepted=%v; platform accepted=%v, independent verifier exit %d:\n%s",
+					tc.accept, goAccepts, code, out)
+			}
+		})
+	}
 }
