@@ -16,6 +16,7 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/draw"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
+	"github.com/yiyeyicha/yiyeyicha/internal/translog"
 )
 
 const drawUsage = `Usage: yiyeyicha draw <subcommand> [arguments] --db DB [--as USERNAME]
@@ -65,6 +66,7 @@ func (m *Main) runDraw(ctx context.Context, args []string) error {
 	as := f.String("as", "", "", "act as this user (用户名); default the office")
 	var secretFile, reason, out *string
 	var ann *announceFlags
+	var kf logKeyFlags
 	nargs := 1
 	switch sub {
 	case "list":
@@ -81,6 +83,9 @@ func (m *Main) runDraw(ctx context.Context, args []string) error {
 		reason = f.String("reason", "", "", "why the draw is aborted (中止原因), published")
 	case "bundle", "salts":
 		out = f.String("o", "", "", "output file, or - for standard output")
+		if sub == "bundle" {
+			kf = f.logKey()
+		}
 	default:
 		return m.usageErr("draw", "cli.usage.unknown_command", "name", "draw "+sub)
 	}
@@ -190,6 +195,20 @@ func (m *Main) runDraw(ctx context.Context, args []string) error {
 	case "bundle":
 		b, err := st.DrawBundle(ctx, pos[0])
 		if err != nil {
+			return err
+		}
+		// The bundle carries the proofs that its announcement and result
+		// are in the transparency log, signed with the log key.
+		key, err := m.loadLogKey(*db, kf)
+		if err != nil {
+			return err
+		}
+		if key == nil {
+			fmt.Fprintln(m.Stderr, p.T("translog.cli.bundle_unsigned"))
+		} else if b.Log, err = st.LogProofs(ctx, key, map[string][2]string{
+			"announcement": {translog.TypeDrawAnnouncement, b.Announcement.Draw},
+			"result":       {translog.TypeDrawResult, b.Announcement.Draw},
+		}); err != nil {
 			return err
 		}
 		return m.writeOut(*out, b.Write)

@@ -65,6 +65,11 @@ func TestDrawCommands(t *testing.T) {
 	if out := must("verify", bundle); !strings.Contains(out, "Draw "+key+" verified") {
 		t.Fatalf("verify: %q", out)
 	}
+	// The bundle proves its announcement and result are in the log.
+	vkey := strings.TrimSpace(must("log", "key"))
+	if out := must("verify", bundle, "--log-verifier", vkey); !strings.Contains(out, "transparency-log proofs valid") {
+		t.Fatalf("verify --log-verifier: %q", out)
+	}
 	salts := filepath.Join(dir, "salts.json")
 	must("draw", "salts", key, "-o", salts)
 	must("verify", bundle, "--conflict-salts", salts)

@@ -454,6 +454,11 @@ func (s *Store) CommitDraw(ctx context.Context, a domain.Actor, key, party, comm
 		if _, err := tx.ExecContext(ctx, `UPDATE draw_parties SET commitment = $1, committed_at = $2 WHERE draw_id = $3 AND party = $4`, commitment, s.ts(now), d.ID, party); err != nil {
 			return err
 		}
+		committed := *pt
+		committed.Commitment = commitment
+		if err := s.logDrawParty(ctx, tx, logDrawCommitment, d, committed); err != nil {
+			return err
+		}
 		open := 0
 		for _, p := range d.Parties {
 			if p.Commitment == "" && p.Party != party {
@@ -497,6 +502,11 @@ func (s *Store) RevealDraw(ctx context.Context, a domain.Actor, key, party, secr
 			return drawErr(op, domain.KindInvalid, "reveal_mismatch", "party", party).WithField("secret")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE draw_parties SET secret = $1, revealed_at = $2 WHERE draw_id = $3 AND party = $4`, secretHex, s.ts(s.now()), d.ID, party); err != nil {
+			return err
+		}
+		revealed := *pt
+		revealed.Secret = secretHex
+		if err := s.logDrawParty(ctx, tx, logDrawReveal, d, revealed); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, auditRec{Action: "draw.reveal", ObjectType: "draw", ObjectKey: key + "/" + party, Dept: pt.DepartmentID,
@@ -551,6 +561,9 @@ func (s *Store) EnterPublicValue(ctx context.Context, a domain.Actor, key, text 
 			}
 			confirmed = true
 			_, err = tx.ExecContext(ctx, `UPDATE draws SET public_value = $1, public_first = '' WHERE id = $2`, string(js), d.ID)
+			if err == nil {
+				_, err = s.logAppend(ctx, tx, LogRecord{Type: logDrawPublicValue, Version: 1, Key: d.Key, Body: publicValueLog(d, &pv)})
+			}
 		}
 		if err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/draw"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
 	"github.com/yiyeyicha/yiyeyicha/internal/store/storetest"
 	"github.com/yiyeyicha/yiyeyicha/internal/translog"
@@ -532,6 +533,73 @@ func TestLogTypicalCase(t *testing.T) {
 		}
 		if len(rep.Problems) != 1 || rep.Problems[0].Type != store.LogTypeCase || rep.Problems[0].Reason != "rebuilt_differs" {
 			t.Errorf("after editing the published case: %+v", rep.Problems)
+		}
+	})
+}
+
+// TestLogDrawOrder runs a whole draw and checks the log: the announcement
+// precedes every commitment, the commitments every reveal, the reveals
+// the public value and the result; every record rebuilds from the draw
+// tables; and the bundle's log proofs verify against the stored bundle.
+func TestLogDrawOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		drawWorld(t, s, f)
+		d, err := s.AnnounceDraw(ctx, f.DeptStaff, drawParams(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		actor := map[string]domain.Actor{f.Dept.Code: f.DeptStaff, f.OtherDept.Code: f.OtherStaff}
+		for _, p := range d.Parties {
+			_, sec := secretFor(p.Party)
+			if err := s.CommitDraw(ctx, actor[p.Party], d.Key, p.Party, draw.Commitment(d.AnnouncementHash, p.Party, sec)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range d.Parties {
+			h, _ := secretFor(p.Party)
+			if err := s.RevealDraw(ctx, actor[p.Party], d.Key, p.Party, h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.EnterPublicValue(ctx, f.Office, d.Key, "03 07 12 19 25 31\n09"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.EnterPublicValue(ctx, f.DeptStaff, d.Key, "03 07 12 19 25 31\n09"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ExecuteDraw(ctx, f.DeptStaff, d.Key); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := s.LogEntries(ctx, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var order []string
+		for _, e := range entries {
+			order = append(order, e.Type)
+		}
+		want := []string{"draw.announcement", "draw.commitment", "draw.commitment", "draw.reveal", "draw.reveal", "draw.public_value", "draw.result"}
+		if strings.Join(order, " ") != strings.Join(want, " ") {
+			t.Fatalf("log order %v, want %v", order, want)
+		}
+		rep, err := s.LogMonitor(ctx)
+		if err != nil || len(rep.Problems) != 0 || rep.Checked != int64(len(want)) {
+			t.Fatalf("monitor: %+v %v", rep, err)
+		}
+		b, err := s.DrawBundle(ctx, d.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := testKey(t, "yuanqu-log")
+		p, err := s.LogProofs(ctx, key, map[string][2]string{
+			"announcement": {translog.TypeDrawAnnouncement, d.Key}, "result": {translog.TypeDrawResult, d.Key}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := translog.VerifyDrawProofs(p, key.VerifierKey, b.Announcement.Draw, b.AnnouncementHash, b.Result.Seed); err != nil {
+			t.Errorf("the bundle's log proofs: %v", err)
 		}
 	})
 }
