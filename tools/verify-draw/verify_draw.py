@@ -238,7 +238,7 @@ class Verifier:
     def diff(self, what, ref, detail, want=None, got=None):
         line = "%s %s: %s" % (what, ref, detail) if ref else "%s: %s" % (what, detail)
         if want is not None or got is not None:
-            line += " (recomputed %s, bundle %s)" % (want, got)
+            line += " (recomputed %s, bundle %s)" % ("(none)" if want is None else want, "(none)" if got is None else got)
         self.diffs.append(line)
 
     # -- structure ----------------------------------------------------------
