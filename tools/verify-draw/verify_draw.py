@@ -286,8 +286,12 @@ class Verifier:
             self.diff("canonical", where, "value %s is not in canonical form (§3)" % json.dumps(value, ensure_ascii=False))
 
     def read(self):
+        # "log" (optional) holds the transparency-log proofs of the
+        # announcement and the result (docs/transparency-log.md); they do
+        # not enter the draw's recomputation, so this verifier leaves them
+        # to 'yiyeyicha verify' or a log verifier.
         b = self.obj(self.b, "bundle", ["format", "announcement", "announcement_hash", "pool",
-                                        "roster", "commitments", "entropy", "result"])
+                                        "roster", "commitments", "entropy", "result"], ["log"])
         if b["format"] != BUNDLE_FORMAT:
             raise Bad("format is %r, not %r" % (b["format"], BUNDLE_FORMAT))
         self.read_announcement(b["announcement"])
