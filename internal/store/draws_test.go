@@ -1,9 +1,6 @@
 package store_test
 
 import (
-	"context"
-	"encoding/hex"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -11,65 +8,17 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/draw"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
 	"github.com/yiyeyicha/yiyeyicha/internal/store/storetest"
-	"github.com/yiyeyicha/yiyeyicha/internal/validate"
 )
-
-// drawWorld fills a seeded store with catering businesses of every risk
-// class (some deregistered) and inspectors in both departments, one of
-// them with a declared conflict, one on leave.
-func drawWorld(t *testing.T, s *store.Store, f *storetest.Fixture) {
-	t.Helper()
-	ctx := context.Background()
-	classes := domain.RiskClasses
-	for i := 0; i < 60; i++ {
-		code, _ := validate.MakeCreditCode("92", "140827", fmt.Sprintf("DR%06d", i))
-		e := &domain.Entity{Code: code, Name: fmt.Sprintf("垣曲县抽取测试餐馆%d", i), Kind: domain.KindIndividual, IndustryCode: "catering",
-			TownshipCode: f.Townships[i%3].Code, Status: domain.StatusActive, RiskClass: classes[i%4]}
-		if i%15 == 14 {
-			e.Status = domain.StatusCancelled
-		}
-		if err := s.SaveEntity(ctx, domain.System, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	first, _ := validate.MakeCreditCode("92", "140827", fmt.Sprintf("DR%06d", 0))
-	for i, dept := range []domain.Department{f.Dept, f.OtherDept, f.Dept, f.OtherDept, f.Dept, f.OtherDept, f.Dept} {
-		in := &domain.Inspector{DepartmentID: dept.ID, Name: fmt.Sprintf("检查员%d", i), CertNo: fmt.Sprintf("1408270%04d", i),
-			CertExpiry: domain.Date{Year: 2030, Month: 1, Day: 1}, Status: domain.InspectorOnDuty, Labels: []string{"食品安全"}}
-		switch i {
-		case 0:
-			in.Conflicts = []domain.Conflict{{EntityCode: first, Reason: "亲属经营", DeclaredOn: domain.Date{Year: 2026, Month: 1, Day: 5}}}
-		case 6:
-			in.Status = domain.InspectorOnLeave
-		}
-		if err := s.SaveInspector(ctx, domain.System, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func drawParams(f *storetest.Fixture) domain.DrawParams {
-	return domain.DrawParams{Task: "2026年餐饮服务联合抽查", Batch: "第一批", Title: "餐饮服务 第一批", Industry: "catering",
-		WindowStart: domain.Date{Year: 2026, Month: 4, Day: 1}, WindowEnd: domain.Date{Year: 2026, Month: 6, Day: 30},
-		Lead: f.Dept.ID, Departments: []domain.DrawDept{{DepartmentID: f.Dept.ID, Count: 1}, {DepartmentID: f.OtherDept.ID, Count: 1}},
-		Ratios:  map[domain.RiskClass]string{domain.RiskA: "1%", domain.RiskB: "5%", domain.RiskC: "1/10", domain.RiskD: "30%"},
-		Minimum: map[domain.RiskClass]int{domain.RiskA: 1}, Cap: 3, PublicValue: "中国福利彩票双色球第2026025期开奖号码"}
-}
-
-func secretFor(party string) (string, []byte) {
-	b := []byte(strings.Repeat(party, 32)[:32])
-	return hex.EncodeToString(b), b
-}
 
 func TestDrawProtocol(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		f := storetest.Seed(t, s)
-		drawWorld(t, s, f)
-		if _, err := s.AnnounceDraw(ctx, f.OtherStaff, drawParams(f)); domain.ErrorKind(err) != domain.KindForbidden {
+		storetest.SeedDrawWorld(t, s, f)
+		if _, err := s.AnnounceDraw(ctx, f.OtherStaff, storetest.DrawParams(f)); domain.ErrorKind(err) != domain.KindForbidden {
 			t.Fatalf("co-department announces: %v", err)
 		}
-		d, err := s.AnnounceDraw(ctx, f.DeptStaff, drawParams(f))
+		d, err := s.AnnounceDraw(ctx, f.DeptStaff, storetest.DrawParams(f))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +30,7 @@ func TestDrawProtocol(t *testing.T) {
 		}
 		actor := map[string]domain.Actor{f.Dept.Code: f.DeptStaff, f.OtherDept.Code: f.OtherStaff}
 		// Nobody but a department's own staff commits for it: not the office.
-		_, sec := secretFor("S")
+		_, sec := storetest.DrawSecret("S")
 		if err := s.CommitDraw(ctx, f.Office, d.Key, f.Dept.Code, draw.Commitment(d.AnnouncementHash, f.Dept.Code, sec)); domain.ErrorKind(err) != domain.KindForbidden {
 			t.Fatalf("office commits: %v", err)
 		}
@@ -92,7 +41,7 @@ func TestDrawProtocol(t *testing.T) {
 			t.Fatalf("bad commitment: %v", err)
 		}
 		for _, p := range d.Parties {
-			_, sec := secretFor(p.Party)
+			_, sec := storetest.DrawSecret(p.Party)
 			if err := s.CommitDraw(ctx, actor[p.Party], d.Key, p.Party, draw.Commitment(d.AnnouncementHash, p.Party, sec)); err != nil {
 				t.Fatal(err)
 			}
@@ -103,12 +52,12 @@ func TestDrawProtocol(t *testing.T) {
 		if _, err := s.ExecuteDraw(ctx, f.DeptStaff, d.Key); domain.ErrorKind(err) != domain.KindConflict {
 			t.Fatalf("execute before reveals: %v", err)
 		}
-		wrong, _ := secretFor("W")
+		wrong, _ := storetest.DrawSecret("W")
 		if err := s.RevealDraw(ctx, f.DeptStaff, d.Key, f.Dept.Code, wrong); domain.ErrorKind(err) != domain.KindInvalid {
 			t.Fatalf("wrong reveal: %v", err)
 		}
 		for _, p := range d.Parties {
-			h, _ := secretFor(p.Party)
+			h, _ := storetest.DrawSecret(p.Party)
 			if err := s.RevealDraw(ctx, actor[p.Party], d.Key, p.Party, h); err != nil {
 				t.Fatal(err)
 			}
@@ -181,12 +130,12 @@ func TestDrawAbortAndRedraw(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		f := storetest.Seed(t, s)
-		drawWorld(t, s, f)
-		d, err := s.AnnounceDraw(ctx, f.Office, drawParams(f))
+		storetest.SeedDrawWorld(t, s, f)
+		d, err := s.AnnounceDraw(ctx, f.Office, storetest.DrawParams(f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := drawParams(f)
+		p := storetest.DrawParams(f)
 		p.Supersedes = d.Key
 		if _, err := s.AnnounceDraw(ctx, f.Office, p); domain.ErrorKind(err) != domain.KindInvalid {
 			t.Fatalf("redraw of a draw not aborted: %v", err)

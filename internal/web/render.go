@@ -45,13 +45,15 @@ const (
 	pageAuditList      = "audit_list"
 	pagePassword       = "password"
 	pageTokens         = "tokens"
+	pageDrawList       = "draw_list"
+	pageDrawShow       = "draw_show"
 )
 
 var requiredPages = []string{
 	pagePortalHome, pageAbout, pageSearch, pageBusiness, pageError, pageLogin, pageStaffHome,
 	pageEntityList, pageEntityShow, pageEntityForm, pageInspectorList, pageInspectorShow, pageInspectorForm,
 	pageImportUpload, pageImportPreview, pageImportDone, pageUserList, pageDepartmentList, pageDepartmentForm,
-	pageAuditList, pagePassword, pageTokens,
+	pageAuditList, pagePassword, pageTokens, pageDrawList, pageDrawShow,
 }
 
 // parsePages parses every page under templates/pages together with the

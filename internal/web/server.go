@@ -162,6 +162,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /static/{sum}/{name}", s.serveStatic)
 	s.translogPortalRoutes(mux)
+	s.drawPortalRoutes(mux)
 	mux.HandleFunc("/", s.notFound)
 }
 
