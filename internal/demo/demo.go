@@ -95,6 +95,9 @@ func Generate(ctx context.Context, s *store.Store, o Options) ([]Account, error)
 		}
 		out = append(out, a.Account)
 	}
+	if err := writeDraws(ctx, s, g, o.Today, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/draw"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
 	"github.com/yiyeyicha/yiyeyicha/internal/store/storetest"
 )
@@ -48,6 +49,7 @@ func TestGenerateIntoStore(t *testing.T) {
 		if stats.Entities != 700 || stats.Inspectors != 120 || stats.Departments != len(departments) || stats.Townships != len(Townships) || stats.Industries != len(Industries) {
 			t.Errorf("stats = %+v", stats)
 		}
+		checkDemoDraws(t, s)
 		if diff := cmp.Diff(Accounts(o), accounts); diff != "" {
 			t.Errorf("Accounts differs from what Generate created (-want +got):\n%s", diff)
 		}
@@ -77,4 +79,39 @@ func TestGenerateIntoStore(t *testing.T) {
 			t.Errorf("same seed, different businesses (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// checkDemoDraws: the demo holds two executed draws whose bundles verify,
+// one aborted in public and its redraw in the reveal phase.
+func checkDemoDraws(t *testing.T, s *store.Store) {
+	t.Helper()
+	ds, err := s.ListDraws(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[domain.DrawState]int{}
+	for _, d := range ds {
+		states[d.State]++
+		switch d.State {
+		case domain.DrawExecuted:
+			b, err := s.DrawBundle(t.Context(), d.Key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep, err := draw.Verify(b, nil); err != nil || !rep.OK() {
+				t.Errorf("demo draw %s does not verify: %v %v", d.Key, err, rep)
+			}
+		case domain.DrawAborted:
+			if d.AbortReason == "" || d.SupersededBy == "" {
+				t.Errorf("aborted draw %s: reason %q, redrawn as %q", d.Key, d.AbortReason, d.SupersededBy)
+			}
+		case domain.DrawRevealing:
+			if d.Announcement.Supersedes == "" {
+				t.Errorf("draw %s in the reveal phase is not the redraw", d.Key)
+			}
+		}
+	}
+	if states[domain.DrawExecuted] != 2 || states[domain.DrawAborted] != 1 || states[domain.DrawRevealing] != 1 {
+		t.Errorf("demo draws by state: %v", states)
+	}
 }
