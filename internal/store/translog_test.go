@@ -545,20 +545,20 @@ func TestLogDrawOrder(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		f := storetest.Seed(t, s)
-		drawWorld(t, s, f)
-		d, err := s.AnnounceDraw(ctx, f.DeptStaff, drawParams(f))
+		storetest.SeedDrawWorld(t, s, f)
+		d, err := s.AnnounceDraw(ctx, f.DeptStaff, storetest.DrawParams(f))
 		if err != nil {
 			t.Fatal(err)
 		}
 		actor := map[string]domain.Actor{f.Dept.Code: f.DeptStaff, f.OtherDept.Code: f.OtherStaff}
 		for _, p := range d.Parties {
-			_, sec := secretFor(p.Party)
+			_, sec := storetest.DrawSecret(p.Party)
 			if err := s.CommitDraw(ctx, actor[p.Party], d.Key, p.Party, draw.Commitment(d.AnnouncementHash, p.Party, sec)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for _, p := range d.Parties {
-			h, _ := secretFor(p.Party)
+			h, _ := storetest.DrawSecret(p.Party)
 			if err := s.RevealDraw(ctx, actor[p.Party], d.Key, p.Party, h); err != nil {
 				t.Fatal(err)
 			}
