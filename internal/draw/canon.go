@@ -77,10 +77,34 @@ func CanonicalText(s string) string {
 
 // checkText reports whether s is canonical free text.
 func checkText(what, s string) error {
+	if plainCanonical(s) {
+		return nil
+	}
 	if !utf8.ValidString(s) || CanonicalText(s) != s {
 		return fmt.Errorf("%s %q: not canonical text (NFC, single spaces, no control characters)", what, s)
 	}
 	return nil
+}
+
+// plainCanonical is the fast path of checkText, for the million names of
+// a pool: single inner spaces, no other white space, no control or
+// zero-width character, no U+FFFD, already NFC. false means "look closer".
+func plainCanonical(s string) bool {
+	space := true // a leading space is not canonical
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+			continue
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError || r == '\u200b' || r == '\ufeff' || r >= 0x80 && (unicode.IsSpace(r) || unicode.IsControl(r)):
+			return false
+		}
+		space = false
+	}
+	return (s == "" || !space) && norm.NFC.IsNormalString(s)
 }
 
 // checkLabel reports whether s is a canonical list item: canonical text,

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestRFC3797Example(t *testing.T) {
@@ -112,4 +113,37 @@ func TestExecuteVerify(t *testing.T) {
 	if !strings.Contains(rep.Summary(), b.Announcement.Draw) {
 		t.Errorf("summary %q", rep.Summary())
 	}
+}
+
+func TestPoolTextRoundTrip(t *testing.T) {
+	f := newFixture(t, 500, 3, 21)
+	sum, text, err := f.in.Pool.Text()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParsePoolText(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum2, text2, err := p.Text()
+	if err != nil || text2 != text || sum2.Hash != sum.Hash {
+		t.Fatalf("round trip changed the pool: %v", err)
+	}
+	for _, bad := range []string{"", "yiyeyicha-draw-v1/pool\nb\tX\n", "yiyeyicha-draw-v1/pool\nb\t1\t2\t3\t4\t5"} {
+		if _, err := ParsePoolText(bad); err == nil {
+			t.Errorf("ParsePoolText(%q) accepted", bad)
+		}
+	}
+}
+
+// The fast path of checkText never accepts what CanonicalText would change.
+func FuzzPlainCanonical(f *testing.F) {
+	for _, s := range []string{"垣曲县 老街饭店", " a", "a ", "a  b", "a\tb", "e\u0301", "a\u200bb", "\ufffd", "Ａ１", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if plainCanonical(s) && (!utf8.ValidString(s) || CanonicalText(s) != s) {
+			t.Fatalf("plainCanonical(%q) but CanonicalText gives %q", s, CanonicalText(s))
+		}
+	})
 }

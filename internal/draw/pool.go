@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Business is one entity of the frozen object pool (检查对象).
@@ -175,4 +176,40 @@ func (p *Pool) canonical(keep bool) (PoolSummary, string, error) {
 		}
 	}
 	return h.Summary(), h.Text(), nil
+}
+
+// Text returns the pool's snapshot and its canonical text (§4 of the
+// spec), which is also the most compact way to store a frozen pool.
+func (p *Pool) Text() (PoolSummary, string, error) { return p.canonical(true) }
+
+// ParsePoolText reads a pool back from its canonical text, in canonical
+// order. It checks the line structure only; Summarize checks the values.
+func ParsePoolText(text string) (*Pool, error) {
+	head := Version + "/pool\n"
+	if !strings.HasPrefix(text, head) {
+		return nil, fmt.Errorf("pool text: does not start with %q", strings.TrimSpace(head))
+	}
+	p := &Pool{Businesses: []Business{}, Exclusions: []Exclusion{}}
+	rest := text[len(head):]
+	for n := 2; rest != ""; n++ {
+		line, after, ok := strings.Cut(rest, "\n")
+		if !ok {
+			return nil, fmt.Errorf("pool text: line %d does not end with LF", n)
+		}
+		rest = after
+		f := strings.Split(line, "\t")
+		switch {
+		case f[0] == "b" && len(f) == 6:
+			b := Business{Code: f[1], Stratum: f[2], Industry: f[3], Name: f[5]}
+			if f[4] != "" {
+				b.LastInspectors = strings.Split(f[4], ",")
+			}
+			p.Businesses = append(p.Businesses, b)
+		case f[0] == "x" && len(f) == 4:
+			p.Exclusions = append(p.Exclusions, Exclusion{Code: f[1], Reason: f[2], Detail: f[3]})
+		default:
+			return nil, fmt.Errorf("pool text: line %d is not a business or exclusion line", n)
+		}
+	}
+	return p, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -53,8 +54,15 @@ func announcementLog(d *domain.Draw) any {
 	return map[string]any{"announcement": d.Announcement, "announcement_hash": d.AnnouncementHash}
 }
 
+// resultLog is the logged record of an executed draw. A result of a
+// province-scale draw runs to megabytes, so the log holds its seed, its
+// size and the SHA-256 of its JSON (as the bundle serves it), which binds
+// every visit, key, team and skip without copying them.
 func resultLog(d *domain.Draw) any {
-	return map[string]any{"draw": d.Key, "announcement_hash": d.AnnouncementHash, "parties": d.Parties, "public_value": d.PublicValue, "result": d.Result}
+	js, _ := json.Marshal(d.Result)
+	sum := sha256.Sum256(js)
+	return map[string]any{"draw": d.Key, "announcement_hash": d.AnnouncementHash, "parties": d.Parties, "public_value": d.PublicValue,
+		"result": map[string]any{"seed": d.Result.Seed, "visits": len(d.Result.Visits), "unstaffed": len(d.Result.Unstaffed()), "sha256": hex.EncodeToString(sum[:])}}
 }
 
 func abortLog(d *domain.Draw) any {
@@ -162,13 +170,17 @@ func (s *Store) AnnounceDraw(ctx context.Context, a domain.Actor, p domain.DrawP
 		}
 		params, _ := json.Marshal(p)
 		annJSON, _ := json.Marshal(ann)
-		poolJSON, _ := json.Marshal(pool)
+		_, poolText, err := pool.Text()
+		if err != nil {
+			return drawErr(op, domain.KindInvalid, "announcement", "err", err.Error()).Wrap(err)
+		}
 		rosterJSON, _ := json.Marshal(roster)
+		sumJSON, _ := json.Marshal(summarize(pool, roster))
 		now := s.now()
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO draws (draw_key, state, lead_department_id, industry_code, params, announcement, announcement_hash,
-pool, roster, supersedes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			key, string(domain.DrawCommitting), p.Lead, p.Industry, string(params), string(annJSON), hash, string(poolJSON), string(rosterJSON),
+pool, roster, summary, supersedes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			key, string(domain.DrawCommitting), p.Lead, p.Industry, string(params), string(annJSON), hash, poolText, string(rosterJSON), string(sumJSON),
 			p.Supersedes, s.ts(now)).Scan(&id); err != nil {
 			return err
 		}
@@ -290,84 +302,115 @@ func (s *Store) freezeRoster(ctx context.Context, tx *sql.Tx, p domain.DrawParam
 }
 
 const drawCols = `id, draw_key, state, lead_department_id, industry_code, announcement, announcement_hash, public_first, public_value, result,
-abort_reason, created_at, executed_at, aborted_at, pool, roster`
+abort_reason, created_at, executed_at, aborted_at, summary`
 
-// loadDraw reads a draw with its parties; the pool and roster give the
-// summaries only.
+// drawSummary is what the public page shows of a frozen pool and roster,
+// kept beside them so that no step but execution reads the whole pool.
+type drawSummary struct {
+	PoolStrata       map[string]int `json:"pool_strata"`
+	Exclusions       map[string]int `json:"exclusions"`
+	RosterDepts      map[string]int `json:"roster_departments"`
+	RosterExclusions map[string]int `json:"roster_exclusions"`
+}
+
+func summarize(pool *draw.Pool, roster *draw.Roster) drawSummary {
+	s := drawSummary{PoolStrata: map[string]int{}, Exclusions: map[string]int{}, RosterDepts: map[string]int{}, RosterExclusions: map[string]int{}}
+	for _, b := range pool.Businesses {
+		s.PoolStrata[b.Stratum]++
+	}
+	for _, x := range pool.Exclusions {
+		s.Exclusions[x.Reason]++
+	}
+	for _, in := range roster.Inspectors {
+		s.RosterDepts[in.Department]++
+	}
+	for _, x := range roster.Exclusions {
+		s.RosterExclusions[x.Reason]++
+	}
+	return s
+}
+
+// loadDraw reads a draw with its parties and the summary of its pool and
+// roster.
 func loadDraw(ctx context.Context, q querier, key string) (*domain.Draw, error) {
-	d, pool, roster, err := loadDrawFull(ctx, q, key)
+	var d domain.Draw
+	var ann, first, pv, res, sum string
+	err := q.QueryRowContext(ctx, `SELECT `+drawCols+` FROM draws WHERE draw_key = $1`, key).Scan(&d.ID, &d.Key, &d.State, &d.LeadDepartmentID,
+		&d.Industry, &ann, &d.AnnouncementHash, &first, &pv, &res, &d.AbortReason, timeCol{&d.CreatedAt}, timeCol{&d.ExecutedAt}, timeCol{&d.AbortedAt}, &sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, drawErr("GetDraw", domain.KindNotFound, "not_found", "draw", key)
+	}
 	if err != nil {
 		return nil, err
 	}
-	d.PoolStrata, d.Exclusions = map[string]int{}, map[string]int{}
-	for _, b := range pool.Businesses {
-		d.PoolStrata[b.Stratum]++
-	}
-	for _, x := range pool.Exclusions {
-		d.Exclusions[x.Reason]++
-	}
-	d.RosterDepts, d.RosterExclusions = map[string]int{}, map[string]int{}
-	for _, in := range roster.Inspectors {
-		d.RosterDepts[in.Department]++
-	}
-	for _, x := range roster.Exclusions {
-		d.RosterExclusions[x.Reason]++
-	}
-	return d, nil
-}
-
-func loadDrawFull(ctx context.Context, q querier, key string) (*domain.Draw, *draw.Pool, *draw.Roster, error) {
-	var d domain.Draw
-	var ann, first, pv, res, pool, roster string
-	err := q.QueryRowContext(ctx, `SELECT `+drawCols+` FROM draws WHERE draw_key = $1`, key).Scan(&d.ID, &d.Key, &d.State, &d.LeadDepartmentID,
-		&d.Industry, &ann, &d.AnnouncementHash, &first, &pv, &res, &d.AbortReason, timeCol{&d.CreatedAt}, timeCol{&d.ExecutedAt}, timeCol{&d.AbortedAt}, &pool, &roster)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, nil, drawErr("GetDraw", domain.KindNotFound, "not_found", "draw", key)
-	}
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	d.PublicPending = first != ""
 	if err := json.Unmarshal([]byte(ann), &d.Announcement); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	if pv != "" {
 		d.PublicValue = &draw.PublicValue{}
 		if err := json.Unmarshal([]byte(pv), d.PublicValue); err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 	}
 	if res != "" {
 		d.Result = &draw.Result{}
 		if err := json.Unmarshal([]byte(res), d.Result); err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 	}
-	var p draw.Pool
-	var r draw.Roster
-	if err := json.Unmarshal([]byte(pool), &p); err != nil {
-		return nil, nil, nil, err
+	var ds drawSummary
+	if sum != "" {
+		if err := json.Unmarshal([]byte(sum), &ds); err != nil {
+			return nil, err
+		}
 	}
-	if err := json.Unmarshal([]byte(roster), &r); err != nil {
-		return nil, nil, nil, err
-	}
+	d.PoolStrata, d.Exclusions, d.RosterDepts, d.RosterExclusions = ds.PoolStrata, ds.Exclusions, ds.RosterDepts, ds.RosterExclusions
 	rows, err := q.QueryContext(ctx, `SELECT party, department_id, commitment, committed_at, secret, revealed_at FROM draw_parties WHERE draw_id = $1 ORDER BY party`, d.ID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var pt domain.DrawParty
 		if err := rows.Scan(&pt.Party, &pt.DepartmentID, &pt.Commitment, timeCol{&pt.CommittedAt}, &pt.Secret, timeCol{&pt.RevealedAt}); err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		d.Parties = append(d.Parties, pt)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	_ = q.QueryRowContext(ctx, `SELECT draw_key FROM draws WHERE supersedes = $1`, key).Scan(&d.SupersededBy)
-	return &d, &p, &r, nil
+	return &d, nil
+}
+
+// loadDrawFull reads a draw with its frozen pool and roster. The pool is
+// stored as its canonical text (draws announced before migration 0007
+// hold it as JSON).
+func loadDrawFull(ctx context.Context, q querier, key string) (*domain.Draw, *draw.Pool, *draw.Roster, error) {
+	d, err := loadDraw(ctx, q, key)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var pool, roster string
+	if err := q.QueryRowContext(ctx, `SELECT pool, roster FROM draws WHERE id = $1`, d.ID).Scan(&pool, &roster); err != nil {
+		return nil, nil, nil, err
+	}
+	p := &draw.Pool{}
+	if strings.HasPrefix(pool, "{") {
+		err = json.Unmarshal([]byte(pool), p)
+	} else {
+		p, err = draw.ParsePoolText(pool)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var r draw.Roster
+	if err := json.Unmarshal([]byte(roster), &r); err != nil {
+		return nil, nil, nil, err
+	}
+	return d, p, &r, nil
 }
 
 // GetDraw returns a draw as the public sees it (it is public: no right needed).
