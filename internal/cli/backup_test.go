@@ -27,6 +27,15 @@ func TestBackupRestore(t *testing.T) {
 			if srv.code != 0 {
 				t.Fatalf("serve: exit %d\n%s", srv.code, srv.stderr)
 			}
+			// The transparency log's checkpoint before the backup: the
+			// restored log must extend it (log verify).
+			key, cp := filepath.Join(dir, "log.key"), filepath.Join(dir, "checkpoint")
+			if r := run(t, nil, "log", "key", "--db", src, "--log-key", key); r.code != 0 {
+				t.Fatalf("log key: exit %d\n%s", r.code, r.stderr)
+			}
+			if r := run(t, nil, "log", "checkpoint", "-o", cp, "--db", src, "--log-key", key); r.code != 0 {
+				t.Fatalf("log checkpoint: exit %d\n%s", r.code, r.stderr)
+			}
 			file := filepath.Join(dir, "yiyeyicha-backup")
 			r := run(t, nil, "backup", file, "--db", src, "--lang", "en")
 			if r.code != 0 || !strings.Contains(r.stdout, "Backup written") || !strings.Contains(r.stdout, "entities") {
@@ -51,6 +60,9 @@ func TestBackupRestore(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(dir, "x.db")); err == nil {
 				t.Error("a failed restore created its target")
+			}
+			if r := run(t, nil, "log", "verify", "--checkpoint", cp, "--db", dst, "--log-key", key, "--lang", "en"); r.code != 0 || !strings.Contains(r.stdout, "append-only extension") {
+				t.Errorf("log verify on the restored database: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 			// The restored database serves without migration.
 			r = run(t, nil, "serve", "--db", dst, "--addr", "127.0.0.1:0")
