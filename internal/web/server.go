@@ -163,6 +163,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{sum}/{name}", s.serveStatic)
 	s.translogPortalRoutes(mux)
 	s.drawPortalRoutes(mux)
+	s.listsPortalRoutes(mux)
 	mux.HandleFunc("/", s.notFound)
 }
 
@@ -218,4 +219,5 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	staff("POST /staff/tokens/{id}/revoke", s.revokeToken)
 
 	s.workdayRoutes(mux)
+	s.listsRoutes(mux)
 }
