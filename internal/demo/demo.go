@@ -61,6 +61,14 @@ func Generate(ctx context.Context, s *store.Store, o Options) ([]Account, error)
 		}
 	}
 
+	byDeptCode := make(map[string]int64, len(departments))
+	for i, d := range departments {
+		byDeptCode[d.code] = deptIDs[i]
+	}
+	if err := writeLists(ctx, s, byDeptCode); err != nil {
+		return nil, err
+	}
+
 	if err := writeEntities(ctx, s, g, o); err != nil {
 		return nil, err
 	}
