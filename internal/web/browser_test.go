@@ -29,6 +29,13 @@ const chromiumPath = "/usr/bin/chromium"
 // where a missing browser is a failure.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserWithin(t, 90*time.Second)
+}
+
+// browserWithin is browser with a time limit for the whole session, for
+// stories longer than the usual page or two.
+func browserWithin(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		msg := fmt.Sprintf("Chromium not found at %s (apt-get install chromium): browser test skipped", chromiumPath)
 		if os.Getenv("YIYEYICHA_REQUIRE_BROWSER") == "1" {
@@ -57,7 +64,7 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
-	ctx, cancelC := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelC := context.WithTimeout(ctx, limit)
 	t.Cleanup(cancelC)
 	return ctx
 }
