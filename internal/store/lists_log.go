@@ -45,7 +45,9 @@ func logTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
 }
 
-func listVersionKey(v *domain.JointListVersion) string {
+// ListVersionLogKey is the log key of a published version, for the
+// public page's log reference.
+func ListVersionLogKey(v *domain.JointListVersion) string {
 	return fmt.Sprintf("%d/%d", v.ListID, v.Number)
 }
 
@@ -62,7 +64,7 @@ func listVersionBody(v *domain.JointListVersion) listVersionLogBody {
 // logListVersion appends a published version to the transparency log, in
 // the publishing transaction.
 func (s *Store) logListVersion(ctx context.Context, tx *sql.Tx, v *domain.JointListVersion) error {
-	_, err := s.logAppend(ctx, tx, LogRecord{Type: LogTypeListVersion, Version: 1, Key: listVersionKey(v), Body: listVersionBody(v)})
+	_, err := s.logAppend(ctx, tx, LogRecord{Type: LogTypeListVersion, Version: 1, Key: ListVersionLogKey(v), Body: listVersionBody(v)})
 	return err
 }
 

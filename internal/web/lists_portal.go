@@ -9,6 +9,7 @@ import (
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/importx"
+	"github.com/yiyeyicha/yiyeyicha/internal/store"
 )
 
 type listsSearchData struct {
@@ -52,6 +53,7 @@ type listsPublicData struct {
 	V       *domain.JointListVersion
 	Current bool
 	Depts   map[int64]string
+	LogRef  *LogRef // the version's transparency-log entry
 }
 
 // showPublicList shows a published version of an industry's list (the
@@ -66,7 +68,8 @@ func (s *Server) showPublicList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
-	pg := s.newPage(r, nil, "", &listsPublicData{List: l, V: v, Current: v.Number == l.Current, Depts: depts})
+	pg := s.newPage(r, nil, "", &listsPublicData{List: l, V: v, Current: v.Number == l.Current, Depts: depts,
+		LogRef: s.LookupLogRef(r.Context(), store.LogTypeListVersion, store.ListVersionLogKey(v))})
 	pg.Title = pg.P.T("lists.doc.title", "industry", v.IndustryName)
 	pg.Nav = "lists"
 	s.render(w, r, http.StatusOK, pageListsPublic, pg)

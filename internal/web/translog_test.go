@@ -98,6 +98,10 @@ func TestLogEndpoints(t *testing.T) {
 			t.Errorf("tile beyond the log: %d, want 404", status)
 		}
 
+		// A published list's public page links its log entry.
+		if status, page := fetch(t, ts.URL+"/lists/catering"); status != 200 || !bytes.Contains(page, []byte(`href="/log/entry/0"`)) {
+			t.Errorf("list page: %d, no link to its log entry", status)
+		}
 		status, page := fetch(t, ts.URL+"/log/entry/2")
 		if status != 200 || !bytes.Contains(page, []byte(`id="proof-ok"`)) {
 			t.Errorf("entry page: %d", status)
