@@ -21,12 +21,12 @@ func TestCanMatrix(t *testing.T) {
 	want := map[string]map[Action]cell{
 		"office": {ActViewDirectory: {true, true}, ActEditEntity: {true, true}, ActEditInspector: {true, true}, ActViewPrivate: {true, true}, ActEditReference: {true, true}, ActManageUsers: {true, true}, ActViewAudit: {true, true}, ActManageTokens: {true, true}, ActEditCalendar: {true, true}, ActManageLog: {true, true},
 			ActViewLists: {true, true}, ActEditCatalogue: {true, true}, ActDraftList: {true, true}, ActEditListPart: {true, true}, ActConfirmPart: {true, true}, ActPublishList: {true, true},
-			ActRunDraw: {true, true}, ActViewSalts: {true, true}},
+			ActRunDraw: {true, true}, ActViewSalts: {true, true}, ActViewPlans: {true, true}, ActDraftTask: {true, true}, ActFilePlan: {true, true}, ActDrawBatch: {true, true}, ActDispatch: {true, true}},
 		"department": {ActViewDirectory: {true, true}, ActEditInspector: {true, false}, ActViewPrivate: {true, false}, ActViewAudit: {true, false}, ActManageTokens: {true, true},
 			ActViewLists: {true, true}, ActEditCatalogue: {true, false}, ActDraftList: {true, false}, ActEditListPart: {true, false}, ActConfirmPart: {true, false},
-			ActRunDraw: {true, false}, ActDrawEntropy: {true, false}},
-		"inspector":  {ActViewDirectory: {true, true}, ActManageTokens: {true, true}, ActViewLists: {true, true}},
-		"discipline": {ActViewDirectory: {true, true}, ActViewPrivate: {true, true}, ActViewAudit: {true, true}, ActManageTokens: {true, true}, ActViewLists: {true, true}, ActViewSalts: {true, true}},
+			ActRunDraw: {true, false}, ActDrawEntropy: {true, false}, ActViewPlans: {true, true}, ActDraftTask: {true, false}, ActDrawBatch: {true, false}, ActDispatch: {true, false}},
+		"inspector":  {ActViewDirectory: {true, true}, ActManageTokens: {true, true}, ActViewLists: {true, true}, ActViewPlans: {true, true}},
+		"discipline": {ActViewDirectory: {true, true}, ActViewPrivate: {true, true}, ActViewAudit: {true, true}, ActManageTokens: {true, true}, ActViewLists: {true, true}, ActViewSalts: {true, true}, ActViewPlans: {true, true}},
 		"anonymous":  {},
 	}
 	// The evaluation (issue 7): the office everything, a department its

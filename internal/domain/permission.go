@@ -74,12 +74,22 @@ const (
 	ActViewSalts   Action = "draw.salts"   // read the conflict-of-interest salts (回避盐值)
 )
 
+// The actions of annual plans, tasks, adjustments and dispatch (issue 4).
+// The department passed to Can is the task's lead department.
+const (
+	ActViewPlans Action = "plan.view"      // read plans, tasks, adjustments, visits (published plans are public)
+	ActDraftTask Action = "task.draft"     // lead department: draft its tasks, lodge them, propose adjustments
+	ActFilePlan  Action = "plan.file"      // the office: file and publish plans, accept or return tasks and adjustments, caps
+	ActDrawBatch Action = "batch.draw"     // lead department: record a batch's selection (the draw)
+	ActDispatch  Action = "batch.dispatch" // lead department: one-click dispatch, move batches along
+)
+
 // Actions lists every action, for the role × action table.
 var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActViewPrivate, ActEditReference, ActManageUsers, ActViewAudit, ActManageTokens, ActEditCalendar, ActManageLog,
 	ActViewLists, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart, ActPublishList,
 	ActViewDashboard, ActViewCalibration, ActEditEvalConfig, ActIssueBulletin, ActRespondBulletin, ActFileSummary, ActSubmitCase, ActPublishCase, ActRevisit,
 	ActRunDraw, ActDrawEntropy, ActViewSalts,
-}
+	ActViewPlans, ActDraftTask, ActFilePlan, ActDrawBatch, ActDispatch}
 
 // Can reports whether a may perform act on something owned by department
 // dept (0 when the object belongs to no department). This is the one place
@@ -103,12 +113,19 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 // reveal its secret, and nobody else, not even the office: a draw's
 // entropy must never be in one hand. The discipline office reads the
 // conflict salts.
+// Every staff role reads the plans; a lead department drafts, draws and
+// dispatches its own tasks; only the office files, publishes and decides
+// on adjustments.
 func Can(a Actor, act Action, dept int64) bool {
 	switch a.Role {
 	case RoleOffice:
 		return act != ActDrawEntropy
 	case RoleDepartment:
 		switch act {
+		case ActViewPlans:
+			return true
+		case ActDraftTask, ActDrawBatch, ActDispatch:
+			return dept != 0 && dept == a.DepartmentID
 		case ActViewDirectory, ActManageTokens, ActViewLists:
 			return true
 		case ActEditInspector, ActViewPrivate, ActViewAudit, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart, ActRunDraw, ActDrawEntropy:
@@ -118,11 +135,15 @@ func Can(a Actor, act Action, dept int64) bool {
 		}
 	case RoleInspector:
 		switch act {
+		case ActViewPlans:
+			return true
 		case ActViewDirectory, ActManageTokens, ActViewLists:
 			return true
 		}
 	case RoleDiscipline:
 		switch act {
+		case ActViewPlans:
+			return true
 		case ActViewDirectory, ActViewPrivate, ActViewAudit, ActManageTokens, ActViewLists, ActViewSalts:
 			return true
 		case ActViewDashboard, ActRevisit:

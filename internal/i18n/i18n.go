@@ -170,6 +170,11 @@ func (p *Printer) format(key string, args map[string]any) string {
 		name := msg[i+1 : i+j]
 		b.WriteString(msg[:i])
 		if v, ok := args[name]; ok {
+			// A value that names its own message (a state, a kind) is
+			// shown translated.
+			if k, ok := v.(interface{ MsgKey() string }); ok {
+				v = p.format(k.MsgKey(), nil)
+			}
 			p.writeArg(&b, v)
 		} else {
 			b.WriteString(msg[i : i+j+1])
