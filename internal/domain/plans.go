@@ -687,3 +687,34 @@ type VisitFilter struct {
 	EntityID     int64
 	Page         Page
 }
+
+// TaskFromVersion is a new task of plan drafted from a published joint
+// list version: its industry, every department with its division of labour
+// and all its items, the list's ratios, and as many batches as the list's
+// frequency, spread from April to November (the lead edits them).
+func TaskFromVersion(v *JointListVersion, plan *Plan) *Task {
+	t := &Task{PlanID: plan.ID, Year: plan.Year, IndustryCode: v.IndustryCode, LeadDepartmentID: v.LeadDepartmentID,
+		ListVersionID: v.ID, Ratios: Ratios{}, Scope: Scope{Statuses: []RegStatus{StatusActive}}}
+	for c, r := range v.Ratios {
+		t.Ratios[c] = r
+	}
+	for _, p := range v.Parts {
+		d := TaskDepartment{DepartmentID: p.DepartmentID, Lead: p.Lead, Division: p.Division, ItemIDs: []int64{}}
+		for _, it := range p.Items {
+			d.ItemIDs = append(d.ItemIDs, it.ItemID)
+		}
+		t.Departments = append(t.Departments, d)
+	}
+	n := min(max(v.Frequency, 1), MaxTaskBatches)
+	months := max(1, 8/n)
+	for i := range n {
+		start := 4 + i*months
+		if start > 12 {
+			start = 12
+		}
+		end := min(start+months-1, 12)
+		last := Date{plan.Year, time.Month(end), 1}.Time().AddDate(0, 1, -1)
+		t.Batches = append(t.Batches, Batch{Seq: i + 1, Window: Window{Date{plan.Year, time.Month(start), 1}, DateOf(last)}})
+	}
+	return t
+}

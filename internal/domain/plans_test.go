@@ -102,3 +102,22 @@ func TestPlanDeadline(t *testing.T) {
 		t.Errorf("published plan flagged %q", st)
 	}
 }
+
+func TestTaskFromVersion(t *testing.T) {
+	v := &JointListVersion{ID: 9, IndustryCode: "catering", LeadDepartmentID: 1, Frequency: 2,
+		Ratios: Ratios{RiskA: 100, RiskB: 200, RiskC: 1000, RiskD: 3000},
+		Parts: []ListPart{{DepartmentID: 1, Lead: true, Division: "牵头", Items: []ListItem{{ItemID: 11}, {ItemID: 12}}},
+			{DepartmentID: 2, Division: "消防", Items: []ListItem{{ItemID: 21}}}}}
+	task := TaskFromVersion(v, &Plan{ID: 3, Year: 2026})
+	task.Name = "餐饮"
+	NormalizeTask(task)
+	if err := ValidateTask(task).Err(); err != nil {
+		t.Fatalf("task from a version is invalid: %v", err)
+	}
+	if len(task.Batches) != 2 || task.Batches[0].Window.String() != "2026-04-01～2026-07-31" || task.Batches[1].Window.String() != "2026-08-01～2026-11-30" {
+		t.Errorf("batches = %+v", task.Batches)
+	}
+	if task.Ratios.String() != v.Ratios.String() || len(task.Department(1).ItemIDs) != 2 || task.Department(2).Division != "消防" {
+		t.Errorf("task = %+v", task)
+	}
+}

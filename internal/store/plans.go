@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -550,10 +551,42 @@ func (s *Store) checkTaskRefs(ctx context.Context, q querier, t *domain.Task, v 
 	return s.checkTaskItems(ctx, q, t, v)
 }
 
-// checkTaskItems checks the items of a task against its joint-list
-// version. Until the joint lists (issue 3) are on main the version is not
-// looked up and items are taken as given.
-func (s *Store) checkTaskItems(_ context.Context, _ querier, _ *domain.Task, _ *domain.ValidationError) error {
+// checkTaskItems checks a task against its joint-list version: it must
+// be a published version of the task's industry, every department of the
+// task must have a part in it, and every item must be in that part.
+func (s *Store) checkTaskItems(ctx context.Context, q querier, t *domain.Task, v *domain.ValidationError) error {
+	if t.ListVersionID == 0 {
+		v.Add(domain.FieldErr(domain.FieldTaskList, "", "err.required"))
+		return nil
+	}
+	ver, err := s.loadVersion(ctx, q, "v.id = $1", t.ListVersionID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		v.Add(domain.FieldErr(domain.FieldTaskList, strconv.FormatInt(t.ListVersionID, 10), "err.plan.list_unknown"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case ver.Status != domain.ListPublished:
+		v.Add(domain.FieldErr(domain.FieldTaskList, strconv.FormatInt(t.ListVersionID, 10), "err.plan.list_not_published"))
+		return nil
+	case ver.IndustryCode != t.IndustryCode:
+		v.Add(domain.FieldErr(domain.FieldTaskList, ver.IndustryName, "err.plan.list_industry"))
+		return nil
+	}
+	for _, d := range t.Departments {
+		part := ver.Part(d.DepartmentID)
+		if part == nil {
+			v.Add(domain.FieldErr(domain.FieldTaskDepts, strconv.FormatInt(d.DepartmentID, 10), "err.plan.dept_not_in_list"))
+			continue
+		}
+		for _, id := range d.ItemIDs {
+			if !slices.ContainsFunc(part.Items, func(it domain.ListItem) bool { return it.ItemID == id }) {
+				v.Add(domain.FieldErr(domain.FieldTaskItems, strconv.FormatInt(id, 10), "err.plan.item_not_in_list"))
+			}
+		}
+	}
 	return nil
 }
 

@@ -18,6 +18,7 @@ type planWorld struct {
 	s          *store.Store
 	f          *storetest.Fixture
 	plan       *domain.Plan
+	list       *domain.JointListVersion // published catering list: Dept leads, OtherDept joins
 	entities   []*domain.Entity // catering, risk classes A, B, C, D, A, …
 	insp       []*domain.Inspector
 	inspActors []domain.Actor
@@ -27,6 +28,7 @@ func newPlanWorld(t *testing.T, s *store.Store) *planWorld {
 	t.Helper()
 	ctx := t.Context()
 	w := &planWorld{s: s, f: storetest.Seed(t, s)}
+	w.list = storetest.SeedJointList(t, s, w.f, "catering")
 	for n := 0; len(w.entities) < 6; n++ {
 		e := entity(n, w.f)
 		if e.IndustryCode != "catering" {
@@ -65,11 +67,19 @@ func (w *planWorld) newTask(name string, lead int64, windows ...domain.Window) *
 	if lead == other {
 		other = w.f.Dept.ID
 	}
+	items := func(dept int64) []int64 {
+		var ids []int64
+		for _, it := range w.list.Part(dept).Items {
+			ids = append(ids, it.ItemID)
+		}
+		return ids
+	}
 	t := &domain.Task{
 		PlanID: w.plan.ID, IndustryCode: "catering", LeadDepartmentID: lead, Name: name, Implementer: "垣曲县市场监督管理局",
+		ListVersionID: w.list.ID,
 		Departments: []domain.TaskDepartment{
-			{DepartmentID: lead, Division: "牵头，负责食品安全事项", ItemIDs: []int64{lead*100 + 1, lead*100 + 2}},
-			{DepartmentID: other, Division: "负责消防安全事项", ItemIDs: []int64{other*100 + 1}},
+			{DepartmentID: lead, Division: "牵头，负责本部门事项", ItemIDs: items(lead)},
+			{DepartmentID: other, Division: "配合检查", ItemIDs: items(other)[:1]},
 		},
 		Ratios: domain.Ratios{domain.RiskA: 100, domain.RiskB: 200, domain.RiskC: 1000, domain.RiskD: 3000},
 	}
@@ -670,16 +680,26 @@ func TestTaskValidationAndBase(t *testing.T) {
 		bad.Departments = bad.Departments[:1]
 		bad.Ratios[domain.RiskD] = 20000
 		bad.Scope.Townships = []string{"999999999"}
+		bad.Departments[0].ItemIDs = append(bad.Departments[0].ItemIDs, 999999)
 		err := s.SaveTask(ctx, w.f.DeptStaff, bad)
 		wantKind(t, err, domain.KindInvalid)
 		keys := strings.Join(fieldKeys(err), " ")
-		for _, k := range []string{"err.required", "err.plan.departments", "err.plan.ratios", "err.plan.window_order", "err.plan.window_year", "err.unknown_township"} {
+		for _, k := range []string{"err.required", "err.plan.departments", "err.plan.ratios", "err.plan.window_order", "err.plan.window_year", "err.unknown_township", "err.plan.item_not_in_list"} {
 			if !strings.Contains(keys, k) {
 				t.Errorf("errors %s lack %s", keys, k)
 			}
 		}
 		if n := count(t, s, "plan_tasks"); n != 0 {
 			t.Errorf("%d tasks written by a refused save", n)
+		}
+		noList := w.newTask("无清单", w.f.Dept.ID, win(4, 1, 4, 30))
+		noList.ListVersionID = 0
+		if err := s.SaveTask(ctx, w.f.DeptStaff, noList); !strings.Contains(strings.Join(fieldKeys(err), " "), "task_list_version:err.required") {
+			t.Errorf("task without a list: %v", err)
+		}
+		noList.ListVersionID, noList.IndustryCode = w.list.ID, "hotel"
+		if err := s.SaveTask(ctx, w.f.DeptStaff, noList); !strings.Contains(strings.Join(fieldKeys(err), " "), "err.plan.list_industry") {
+			t.Errorf("task with another industry's list: %v", err)
 		}
 
 		good := w.newTask("基数", w.f.Dept.ID, win(4, 1, 4, 30))
