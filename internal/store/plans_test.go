@@ -19,7 +19,7 @@ type planWorld struct {
 	f          *storetest.Fixture
 	plan       *domain.Plan
 	list       *domain.JointListVersion // published catering list: Dept leads, OtherDept joins
-	entities   []*domain.Entity // catering, risk classes A, B, C, D, A, …
+	entities   []*domain.Entity         // catering, risk classes A, B, C, D, A, …
 	insp       []*domain.Inspector
 	inspActors []domain.Actor
 }
