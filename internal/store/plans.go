@@ -365,6 +365,31 @@ func (s *Store) listTasks(ctx context.Context, f TaskFilter) ([]domain.Task, err
 	return out, nil
 }
 
+// TaskBase counts the businesses in a task's scope per risk class, now
+// (the live 基数). Counts are public: the portal shows them beside the
+// ratios.
+func (s *Store) TaskBase(ctx context.Context, t *domain.Task) (map[domain.RiskClass]int, error) {
+	b, err := s.taskBase(ctx, s.read, t)
+	return b, internal("TaskBase", err)
+}
+
+// PublishedTasks returns the tasks of a published plan as the public sees
+// them: every task that was published, in 序号 order, whatever became of it
+// since (cancelled, closed); never drafts.
+func (s *Store) PublishedTasks(ctx context.Context, planID int64) ([]domain.Task, error) {
+	ts, err := s.listTasks(ctx, TaskFilter{PlanID: planID})
+	if err != nil {
+		return nil, err
+	}
+	out := ts[:0]
+	for _, t := range ts {
+		if t.Seq > 0 {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
 // taskBase counts the businesses in a task's scope per risk class, now.
 func (s *Store) taskBase(ctx context.Context, q querier, t *domain.Task) (map[domain.RiskClass]int, error) {
 	var args sqlArgs

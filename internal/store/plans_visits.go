@@ -358,6 +358,11 @@ func (s *Store) Burden(ctx context.Context, a domain.Actor, year int) (*domain.B
 	return s.burden(ctx, year)
 }
 
+// PublicBurden is Burden for the portal: counts only, nothing private.
+func (s *Store) PublicBurden(ctx context.Context, year int) (*domain.Burden, error) {
+	return s.burden(ctx, year)
+}
+
 func (s *Store) burden(ctx context.Context, year int) (*domain.Burden, error) {
 	const op = "Burden"
 	b := &domain.Burden{Year: year}

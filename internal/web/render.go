@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"maps"
 	"embed"
 	"errors"
 	"fmt"
@@ -54,6 +55,7 @@ var requiredPages = []string{
 	pageEntityList, pageEntityShow, pageEntityForm, pageInspectorList, pageInspectorShow, pageInspectorForm,
 	pageImportUpload, pageImportPreview, pageImportDone, pageUserList, pageDepartmentList, pageDepartmentForm,
 	pageAuditList, pagePassword, pageTokens, pageDrawList, pageDrawShow,
+	pagePlanList, pagePlanShow, pageTaskForm, pageTaskShow, pageAdjustmentList, pageVisitList, pageVisitShow, pageInbox, pagePortalPlans, pagePortalPlan,
 }
 
 // parsePages parses every page under templates/pages together with the
@@ -198,7 +200,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // funcs are the template helpers. None of them depends on the request.
 func (s *Server) funcs() template.FuncMap {
-	return template.FuncMap{
+	m := template.FuncMap{
 		"static": s.staticPath,
 		"add":    func(a, b int) int { return a + b },
 		"date":   func(d domain.Date) string { return d.String() },
@@ -236,6 +238,8 @@ func (s *Server) funcs() template.FuncMap {
 			return key
 		},
 	}
+	maps.Copy(m, s.plansFuncs())
+	return m
 }
 
 // withQuery returns the URL path?query of r with the given key set (or

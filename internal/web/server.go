@@ -159,6 +159,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /about", s.showAbout)
 	mux.HandleFunc("GET /search", s.searchBusinesses)
 	mux.HandleFunc("GET /entity/{code}", s.showBusiness)
+	s.plansPortalRoutes(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /static/{sum}/{name}", s.serveStatic)
 	s.translogPortalRoutes(mux)
@@ -217,6 +218,8 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	staff("GET /staff/tokens", s.showTokens)
 	staff("POST /staff/tokens", s.createToken)
 	staff("POST /staff/tokens/{id}/revoke", s.revokeToken)
+
+	s.plansRoutes(mux)
 
 	s.workdayRoutes(mux)
 	s.listsRoutes(mux)

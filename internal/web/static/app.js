@@ -39,3 +39,9 @@
     }
   });
 })();
+// Print buttons (the annual plan): no inline script under the CSP.
+document.addEventListener("click", function (ev) {
+  if (ev.target && ev.target.closest && ev.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+)
+
+type visitListData struct {
+	Visits *domain.List[domain.Visit]
+	Pager  pager
+	Ref    *reference
+}
+
+// listVisits lists joint visits: the office sees all, a department those
+// it has a part in, an inspector its own assignments; ?batch= narrows to
+// one batch.
+func (s *Server) listVisits(w http.ResponseWriter, r *http.Request, sess *session) {
+	q := r.URL.Query()
+	f := domain.VisitFilter{}
+	f.BatchID, _ = strconv.ParseInt(q.Get("batch"), 10, 64)
+	f.Page.Number, _ = strconv.Atoi(q.Get("page"))
+	vs, err := s.store.ListVisits(r.Context(), sess.Actor, f)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	ref, err := s.reference(r.Context())
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	pg := s.newPage(r, sess, "plan.visits.title", &visitListData{Visits: vs, Ref: ref, Pager: newPager(r.URL, domain.Page{Number: vs.Page, Size: vs.Size}, vs.Total)})
+	pg.Nav = "visits"
+	s.render(w, r, http.StatusOK, pageVisitList, pg)
+}
+
+type visitShowData struct {
+	Visit *domain.Visit
+	Ref   *reference
+	Items map[int64]string // item ID → name, from the tasks' joint-list versions
+}
+
+// showVisit is one joint visit: the business, the batches (tasks) it
+// serves, each department's part with its items, and the team.
+func (s *Server) showVisit(w http.ResponseWriter, r *http.Request, sess *session) {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	v, err := s.store.GetVisit(ctx, sess.Actor, id)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	data := &visitShowData{Visit: v, Items: map[int64]string{}}
+	if data.Ref, err = s.reference(ctx); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	seen := map[int64]bool{}
+	for _, b := range v.Batches {
+		if seen[b.TaskID] {
+			continue
+		}
+		seen[b.TaskID] = true
+		t, err := s.store.GetTask(ctx, sess.Actor, b.TaskID)
+		if err != nil {
+			s.fail(w, r, sess, err)
+			return
+		}
+		ver, err := s.store.GetJointListVersion(ctx, domain.Actor{}, t.ListVersionID)
+		if err != nil {
+			s.fail(w, r, sess, err)
+			return
+		}
+		for _, it := range ver.Items() {
+			data.Items[it.ItemID] = it.Name
+		}
+	}
+	pg := s.newPage(r, sess, "", data)
+	pg.Title = v.EntityName
+	pg.Nav = "visits"
+	s.render(w, r, http.StatusOK, pageVisitShow, pg)
+}
+
+type inboxData struct {
+	Notices *domain.List[domain.Notice]
+	Pager   pager
+	Unread  int
+}
+
+// showInbox is the actor's in-app inbox, newest first.
+func (s *Server) showInbox(w http.ResponseWriter, r *http.Request, sess *session) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	ns, err := s.store.ListNotices(r.Context(), sess.Actor, false, domain.Page{Number: page})
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	n, err := s.store.UnreadNotices(r.Context(), sess.Actor)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	pg := s.newPage(r, sess, "plan.inbox.title", &inboxData{Notices: ns, Unread: n, Pager: newPager(r.URL, domain.Page{Number: ns.Page, Size: ns.Size}, ns.Total)})
+	pg.Nav = "inbox"
+	s.render(w, r, http.StatusOK, pageInbox, pg)
+}
+
+// markNoticesRead marks one notice (id) or all read, then follows the
+// notice's link when asked to (opening a notice reads it).
+func (s *Server) markNoticesRead(w http.ResponseWriter, r *http.Request, sess *session) {
+	if err := parseForm(w, r); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+	if err := s.store.MarkNoticesRead(r.Context(), sess.Actor, id); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	next := r.PostFormValue("next")
+	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		next = "/staff/inbox"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
