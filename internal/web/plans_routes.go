@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"net/http"
 	"reflect"
 	"slices"
-	"strings"
-	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/i18n"

@@ -2,12 +2,12 @@ package web
 
 import (
 	"bytes"
-	"maps"
 	"embed"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
