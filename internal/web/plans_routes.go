@@ -95,9 +95,6 @@ func done(pg *page, r *http.Request) {
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
-// forbidden is the error of an action the page does not offer to the actor.
-func forbidden(op string) error { return domain.E(op, domain.KindForbidden, "err.forbidden") }
-
 // plansFuncs are the template helpers of the plan pages.
 func (s *Server) plansFuncs() template.FuncMap {
 	return template.FuncMap{
