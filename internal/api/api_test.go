@@ -333,10 +333,11 @@ func TestMe(t *testing.T) {
 			{"office", domain.RoleOffice, slices.DeleteFunc(slices.Clone(domain.Actions), func(a domain.Action) bool { return a == domain.ActDrawEntropy })},
 			{"deptA", domain.RoleDepartment, []domain.Action{domain.ActViewDirectory, domain.ActEditInspector, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens,
 				domain.ActViewLists, domain.ActEditCatalogue, domain.ActDraftList, domain.ActEditListPart, domain.ActConfirmPart,
-				domain.ActViewDashboard, domain.ActRespondBulletin, domain.ActFileSummary, domain.ActSubmitCase, domain.ActRunDraw, domain.ActDrawEntropy}},
-			{"inspector", domain.RoleInspector, []domain.Action{domain.ActViewDirectory, domain.ActManageTokens, domain.ActViewLists}},
+				domain.ActViewDashboard, domain.ActRespondBulletin, domain.ActFileSummary, domain.ActSubmitCase, domain.ActRunDraw, domain.ActDrawEntropy,
+				domain.ActViewPlans, domain.ActDraftTask, domain.ActDrawBatch, domain.ActDispatch}},
+			{"inspector", domain.RoleInspector, []domain.Action{domain.ActViewDirectory, domain.ActManageTokens, domain.ActViewLists, domain.ActViewPlans}},
 			{"discipline", domain.RoleDiscipline, []domain.Action{domain.ActViewDirectory, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens, domain.ActViewLists,
-				domain.ActViewDashboard, domain.ActRevisit, domain.ActViewSalts}},
+				domain.ActViewDashboard, domain.ActRevisit, domain.ActViewSalts, domain.ActViewPlans}},
 		} {
 			t.Run(tc.who, func(t *testing.T) {
 				me := decode[Me](t, f.do(req{method: "GET", url: "/api/v1/me", who: tc.who}))

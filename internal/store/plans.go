@@ -584,7 +584,7 @@ func (s *Store) checkTaskItems(ctx context.Context, q querier, t *domain.Task, v
 		v.Add(domain.FieldErr(domain.FieldTaskList, "", "err.required"))
 		return nil
 	}
-	ver, err := s.loadVersion(ctx, q, "v.id = $1", t.ListVersionID)
+	ver, err := loadVersion(ctx, q, "v.id = $1", t.ListVersionID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		v.Add(domain.FieldErr(domain.FieldTaskList, strconv.FormatInt(t.ListVersionID, 10), "err.plan.list_unknown"))
 		return nil
