@@ -106,6 +106,9 @@ func Generate(ctx context.Context, s *store.Store, o Options) ([]Account, error)
 	if err := writeDraws(ctx, s, g, o.Today, out); err != nil {
 		return nil, err
 	}
+	if err := generatePlan(ctx, s, o, deptIDs); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

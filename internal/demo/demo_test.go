@@ -115,3 +115,60 @@ func checkDemoDraws(t *testing.T, s *store.Store) {
 		t.Errorf("demo draws by state: %v", states)
 	}
 }
+
+// TestDemoPlanStates checks that the demo plan has tasks and batches in
+// every state of the lifecycle, a merged visit and adjustments.
+func TestDemoPlanStates(t *testing.T) {
+	s := storetest.New(t)
+	o := Options{Entities: 700, Inspectors: 120, Seed: 11, Today: fixedToday, BatchSize: 700}
+	if _, err := Generate(t.Context(), s, o); err != nil {
+		t.Fatal(err)
+	}
+	ctx, sys := t.Context(), domain.System
+	plan, err := s.GetPlanByYear(ctx, sys, fixedToday.Year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.State != domain.StatePublished {
+		t.Errorf("plan state = %s", plan.State)
+	}
+	tasks, err := s.ListTasks(ctx, sys, store.TaskFilter{PlanID: plan.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, task := range tasks {
+		seen["task:"+string(task.State)] = true
+		for _, b := range task.Batches {
+			seen["batch:"+string(b.State)] = true
+		}
+	}
+	for _, st := range []domain.State{domain.StateDraft, domain.StateFiled, domain.StatePublished, domain.StateCancelled, domain.StateClosed} {
+		if !seen["task:"+string(st)] {
+			t.Errorf("no task %s", st)
+		}
+	}
+	for _, st := range domain.States {
+		if st != domain.StateFiled && !seen["batch:"+string(st)] {
+			t.Errorf("no batch %s", st)
+		}
+	}
+	bu, err := s.Burden(ctx, sys, plan.Year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bu.Visits == 0 || bu.Avoided != 1 {
+		t.Errorf("burden = %+v, want visits and one avoided", bu)
+	}
+	adjs, err := s.ListAdjustments(ctx, sys, plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[domain.AdjustmentState]int{}
+	for _, a := range adjs {
+		states[a.State]++
+	}
+	if states[domain.AdjAccepted] < 3 || states[domain.AdjReturned] != 1 || states[domain.AdjFiled] != 1 {
+		t.Errorf("adjustments by state = %v", states)
+	}
+}
