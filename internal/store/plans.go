@@ -770,7 +770,8 @@ func (s *Store) ReopenPlan(ctx context.Context, a domain.Actor, id int64) error 
 
 // PublishPlan publishes a filed plan (the office): every lodged task is
 // published with its 序号 and its batches open for drawing; the lead and
-// joint departments are told. Drafts stay drafts (they may join later by
+// joint departments are told; the plan is appended to the transparency
+// log in the same transaction. Drafts stay drafts (they may join later by
 // an add-task adjustment).
 func (s *Store) PublishPlan(ctx context.Context, a domain.Actor, id int64) error {
 	const op = "PublishPlan"
@@ -801,7 +802,7 @@ func (s *Store) PublishPlan(ctx context.Context, a domain.Actor, id int64) error
 				}
 			}
 		}
-		return nil
+		return s.logPlan(ctx, tx, p.Year)
 	})
 }
 

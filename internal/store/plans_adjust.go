@@ -218,7 +218,8 @@ func windowsText(ws []domain.Window) string {
 }
 
 // AcceptAdjustment accepts a filed adjustment (the office): it takes
-// effect and is published in the same transaction, dated now.
+// effect, is published and appended to the transparency log in the same
+// transaction, dated now.
 func (s *Store) AcceptAdjustment(ctx context.Context, a domain.Actor, id int64) error {
 	const op = "AcceptAdjustment"
 	if err := domain.Require("store."+op, a, domain.ActFilePlan, 0); err != nil {
@@ -240,6 +241,9 @@ func (s *Store) AcceptAdjustment(ctx context.Context, a domain.Actor, id int64) 
 			return err
 		}
 		if err := s.decideAdjustment(ctx, tx, a, adj, domain.AdjAccepted, ""); err != nil {
+			return err
+		}
+		if err := s.logAdjustment(ctx, tx, adj.ID); err != nil {
 			return err
 		}
 		return s.notify(ctx, tx, recipientDept(t.LeadDepartmentID), "adjustment_accepted", map[string]any{"task": t.Name, "kind": string(adj.Kind)},

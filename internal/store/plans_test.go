@@ -669,6 +669,23 @@ func TestAdjustments(t *testing.T) {
 		if len(all) != 6 {
 			t.Errorf("%d adjustments in all, want 6 (one returned)", len(all))
 		}
+
+		// The plan and each accepted adjustment are in the transparency
+		// log, and the monitor rebuilds them; a reason edited by hand is
+		// caught.
+		rep, err := s.LogMonitor(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Problems) != 0 || rep.ByType["plans.plan"] != 1 || rep.ByType["plans.adjustment"] != 5 {
+			t.Fatalf("log monitor = %+v", rep)
+		}
+		if err := store.ExecRaw(ctx, s, "UPDATE plan_adjustments SET reason = 'x' WHERE id = $1", adj.ID); err != nil {
+			t.Fatal(err)
+		}
+		if rep, _ = s.LogMonitor(ctx); len(rep.Problems) != 1 || rep.Problems[0].Type != "plans.adjustment" {
+			t.Errorf("monitor after editing a published reason = %+v", rep.Problems)
+		}
 	})
 }
 
