@@ -261,6 +261,7 @@ func TestRoleActionMatrix(t *testing.T) {
 			{"GET /api/v1/public/entities/{code}", "GET", "/api/v1/public/entities/" + c0, "", "", st(ok, ok, ok, ok, ok, ok)},
 		}
 		table = append(table, f.listRows(t)...)
+		table = append(table, planMatrixRows(t, f)...)
 
 		covered := map[string]bool{}
 		for _, row := range table {

@@ -123,6 +123,27 @@ var Transitions = []Transition{
 	{OfBatch, StateDrawn, StateCancelled, ActFilePlan},
 }
 
+// RequireTransition checks that a may move a thing of l (owned by
+// department dept) to state to at all, from whichever state: the rights
+// of the table's transitions into to. It comes before CheckTransition, so
+// that whoever may not make the change is refused as forbidden without
+// learning why else it would fail.
+func RequireTransition(op string, a Actor, l Lifecycle, to State, dept int64) error {
+	var act Action
+	for _, t := range Transitions {
+		if t.Of == l && t.To == to {
+			if Can(a, t.Act, dept) {
+				return nil
+			}
+			act = t.Act
+		}
+	}
+	if act == "" {
+		return E(op, KindConflict, "err.plan.transition", "of", l, "from", to, "to", to)
+	}
+	return Require(op, a, act, dept)
+}
+
 // CheckTransition returns the transition from → to of l, or a KindConflict
 // error naming the thing and both states in the reader's language.
 func CheckTransition(op string, l Lifecycle, from, to State) (Transition, error) {

@@ -121,3 +121,26 @@ func TestTaskFromVersion(t *testing.T) {
 		t.Errorf("task = %+v", task)
 	}
 }
+
+func TestRequireTransition(t *testing.T) {
+	dept := Actor{UserID: 2, Role: RoleDepartment, DepartmentID: 7}
+	office := Actor{UserID: 1, Role: RoleOffice}
+	for _, tc := range []struct {
+		a    Actor
+		to   State
+		d    int64
+		want Kind
+	}{
+		{dept, StateDrawn, 7, ""},
+		{dept, StateDrawn, 9, KindForbidden},
+		{dept, StatePublished, 7, KindForbidden}, // only the office publishes
+		{dept, StateCancelled, 7, ""},            // a lead withdraws its draft
+		{office, StatePublished, 7, ""},
+		{Actor{}, StateDrawn, 7, KindUnauthorized},
+		{office, StateFiled, 7, KindConflict}, // no batch is ever filed
+	} {
+		if got := ErrorKind(RequireTransition("op", tc.a, OfBatch, tc.to, tc.d)); got != tc.want {
+			t.Errorf("%s → %s (dept %d): %q, want %q", tc.a.Role, tc.to, tc.d, got, tc.want)
+		}
+	}
+}

@@ -622,6 +622,9 @@ func (s *Store) checkTaskItems(ctx context.Context, q querier, t *domain.Task, v
 // matches the old state too, so that two concurrent changes cannot both
 // succeed.
 func (s *Store) stateChange(ctx context.Context, tx *sql.Tx, a domain.Actor, op string, of domain.Lifecycle, id, dept int64, from, to domain.State, extra map[string]any) error {
+	if err := domain.RequireTransition("store."+op, a, of, to, dept); err != nil {
+		return err
+	}
 	tr, err := domain.CheckTransition("store."+op, of, from, to)
 	if err != nil {
 		return err
