@@ -102,15 +102,17 @@ func TestPlanFlow(t *testing.T) {
 func planMatrixRows(t *testing.T, f *fixture) []matrixRow {
 	t.Helper()
 	ctx, sys := t.Context(), domain.System
-	a, _ := f.s.GetDepartment(ctx, f.deptA)
-	b, _ := f.s.GetDepartment(ctx, f.deptB)
-	v := storetest.SeedJointList(t, f.s, &storetest.Fixture{Dept: *a, OtherDept: *b}, industry)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
+	// An industry of its own: the joint-list rows have their own lists.
+	must(f.s.SaveIndustry(ctx, sys, &domain.Industry{Code: "hotel", Name: "宾馆旅店"}))
+	a, _ := f.s.GetDepartment(ctx, f.deptA)
+	b, _ := f.s.GetDepartment(ctx, f.deptB)
+	v := storetest.SeedJointList(t, f.s, &storetest.Fixture{Dept: *a, OtherDept: *b}, "hotel")
 	newTask := func(p *domain.Plan, name string, windows ...domain.Window) *domain.Task {
 		task := domain.TaskFromVersion(v, p)
 		task.Name, task.Batches = name, nil
