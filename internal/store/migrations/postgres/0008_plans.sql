@@ -1,4 +1,4 @@
--- 0007_plans: annual plans (年度抽查计划), tasks, batches, adjustments; the
+-- 0008_plans: annual plans (年度抽查计划), tasks, batches, adjustments; the
 -- draw's selections; joint visits with their department parts, items and
 -- inspector assignments (the tables the inspection work builds on); the
 -- in-app inbox.
