@@ -199,6 +199,7 @@ var commands = map[string]func(m *Main, ctx context.Context, args []string) erro
 	"version":  (*Main).runVersion,
 	"backup":   (*Main).runBackup,
 	"restore":  (*Main).runRestore,
+	"report":   (*Main).runReport,
 	"log":      (*Main).runLog,
 	"verify":   (*Main).runVerify,
 	"draw":     (*Main).runDraw,
@@ -243,6 +244,7 @@ Commands:
   user      manage staff accounts (用户): add, list, passwd, disable, enable, token
   backup    write a consistent backup (备份) of the database while it runs
   restore   restore a backup into a new database (恢复)
+  report    write the annual summary (年度工作总结) as .xlsx
   draw      run a verifiable draw (双随机抽取): list, announce, commit, reveal, public-value, execute, abort, bundle
   verify    recompute a published draw bundle (抽取结果包) and say what differs
   version   print the version

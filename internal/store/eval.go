@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
@@ -83,6 +84,242 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.up
 	})
 }
 
+// FileSummary files (or files again) department dept's annual summary of
+// year with the office, together with the department's figures as they
+// stand now. Department staff file their own; the office may file for any.
+func (s *Store) FileSummary(ctx context.Context, a domain.Actor, year int, dept int64, text string) (*domain.AnnualSummary, error) {
+	const op = "FileSummary"
+	if err := domain.Require("store."+op, a, domain.ActFileSummary, dept); err != nil {
+		return nil, err
+	}
+	text = strings.TrimSpace(text)
+	v := &domain.ValidationError{Op: "store." + op}
+	checkYear(v, year)
+	checkBody(v, "text", text, true)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.GetDepartment(ctx, dept); err != nil {
+		return nil, err
+	}
+	d, err := s.Dashboard(ctx, domain.System, year, metrics.Filter{Dept: dept})
+	if err != nil {
+		return nil, err
+	}
+	var figures any
+	if len(d.Departments) > 0 {
+		figures = d.Departments[0]
+	}
+	fb, _ := json.Marshal(figures)
+	sum := &domain.AnnualSummary{Year: year, DepartmentID: dept, Text: text, Figures: string(fb), FiledAt: s.clock(), FiledBy: actorName(a)}
+	err = s.inTx(ctx, op, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO annual_summaries (year, department_id, text, figures, filed_at, filed_by) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (year, department_id) DO UPDATE SET text = excluded.text, figures = excluded.figures, filed_at = excluded.filed_at, filed_by = excluded.filed_by`,
+			year, dept, text, sum.Figures, s.ts(sum.FiledAt), sum.FiledBy); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, auditRec{Action: "eval.summary.file", ObjectType: "annual_summary", ObjectKey: strconv.Itoa(year) + "/" + strconv.FormatInt(dept, 10), Dept: dept, After: sum})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// SummaryStatus is one department's filing of a year's summary.
+type SummaryStatus struct {
+	Department domain.Department     `json:"department"`
+	Summary    *domain.AnnualSummary `json:"summary,omitempty"` // nil: not filed
+}
+
+// ListSummaries returns every department with its summary of year, if
+// filed: the office sees who has not filed. Department staff see their own
+// department only.
+func (s *Store) ListSummaries(ctx context.Context, a domain.Actor, year int) ([]SummaryStatus, error) {
+	const op = "ListSummaries"
+	depts, err := s.ListDepartments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT department_id, text, figures, filed_at, filed_by FROM annual_summaries WHERE year = $1`, year)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	filed := map[int64]*domain.AnnualSummary{}
+	for rows.Next() {
+		sum := &domain.AnnualSummary{Year: year}
+		if err := rows.Scan(&sum.DepartmentID, &sum.Text, &sum.Figures, timeCol{&sum.FiledAt}, &sum.FiledBy); err != nil {
+			return nil, internal(op, err)
+		}
+		filed[sum.DepartmentID] = sum
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	out := []SummaryStatus{}
+	for _, d := range depts {
+		if !domain.Can(a, domain.ActViewDashboard, d.ID) {
+			continue
+		}
+		out = append(out, SummaryStatus{Department: d, Summary: filed[d.ID]})
+	}
+	if len(out) == 0 {
+		return nil, domain.Require("store."+op, a, domain.ActViewDashboard, 0)
+	}
+	return out, nil
+}
+
+// IssueBulletin issues a progress bulletin (通报) of year naming, with their
+// reasons, the departments that are late today by the dashboard's figures,
+// with a rectification deadline (限期整改). Office only. The departments
+// named are computed here, not chosen, so the bulletin is the figures.
+func (s *Store) IssueBulletin(ctx context.Context, a domain.Actor, year int, title, body string, deadline domain.Date) (*domain.Bulletin, error) {
+	const op = "IssueBulletin"
+	if err := domain.Require("store."+op, a, domain.ActIssueBulletin, 0); err != nil {
+		return nil, err
+	}
+	title, body = strings.TrimSpace(title), strings.TrimSpace(body)
+	v := &domain.ValidationError{Op: "store." + op}
+	checkYear(v, year)
+	domain.CheckText(v, 0, "title", title, true)
+	checkBody(v, "body", body, false)
+	today := domain.DateOf(s.clock())
+	if deadline.IsZero() || !today.Before(deadline) {
+		v.Add(domain.FieldError{Field: "deadline", Value: deadline.String(), Key: "eval.err.deadline"})
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	d, err := s.Dashboard(ctx, domain.System, year, metrics.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	b := &domain.Bulletin{Year: year, Title: title, Body: body, Deadline: deadline, IssuedAt: s.clock(), IssuedBy: actorName(a)}
+	for _, df := range d.Departments {
+		if df.Late() {
+			b.Departments = append(b.Departments, domain.BulletinDepartment{DepartmentID: df.Dept.ID, Name: df.Dept.Name, Reasons: lateReasons(df)})
+		}
+	}
+	err = s.inTx(ctx, op, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO bulletins (year, title, body, deadline, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			year, title, body, date(deadline), s.ts(b.IssuedAt), b.IssuedBy).Scan(&b.ID); err != nil {
+			return err
+		}
+		for _, bd := range b.Departments {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO bulletin_departments (bulletin_id, department_id, reasons) VALUES ($1, $2, $3)`, b.ID, bd.DepartmentID, bd.Reasons); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, a, auditRec{Action: "eval.bulletin.issue", ObjectType: "bulletin", ObjectKey: strconv.FormatInt(b.ID, 10), After: b})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// lateReasons writes what a department is late with, as counts under
+// stable keys the faces translate: "overdue_publications=3;…".
+func lateReasons(df metrics.DeptFigures) string {
+	var parts []string
+	for _, r := range []struct {
+		key string
+		n   int
+	}{
+		{"overdue_publications", df.OverdueNow},
+		{"overdue_referrals", df.ReferralsOverdue},
+		{"overdue_follow_ups", df.FollowUpOverdue},
+		{"late_batches", df.BatchesLate},
+	} {
+		if r.n > 0 {
+			parts = append(parts, r.key+"="+strconv.Itoa(r.n))
+		}
+	}
+	return strings.Join(parts, ";")
+}
+
+// ListBulletins returns the bulletins of year, newest first, with the
+// departments named and their responses. Department staff see the
+// bulletins naming their department, with only their own line.
+func (s *Store) ListBulletins(ctx context.Context, a domain.Actor, year int) ([]domain.Bulletin, error) {
+	const op = "ListBulletins"
+	office := domain.Can(a, domain.ActViewDashboard, 0)
+	if !office {
+		if err := domain.Require("store."+op, a, domain.ActViewDashboard, a.DepartmentID); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT b.id, b.title, b.body, b.deadline, b.issued_at, b.issued_by,
+bd.department_id, d.name, bd.reasons, bd.response, bd.responded_at, bd.responded_by
+FROM bulletins b LEFT JOIN bulletin_departments bd ON bd.bulletin_id = b.id LEFT JOIN departments d ON d.id = bd.department_id
+WHERE b.year = $1 ORDER BY b.id DESC, d.code`, year)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	out := []domain.Bulletin{}
+	for rows.Next() {
+		var b domain.Bulletin
+		var deptID sql.NullInt64
+		var name, reasons, response, respondedBy sql.NullString
+		var respondedAt time.Time
+		if err := rows.Scan(&b.ID, &b.Title, &b.Body, dateCol{&b.Deadline}, timeCol{&b.IssuedAt}, &b.IssuedBy,
+			&deptID, &name, &reasons, &response, timeCol{&respondedAt}, &respondedBy); err != nil {
+			return nil, internal(op, err)
+		}
+		b.Year = year
+		if len(out) == 0 || out[len(out)-1].ID != b.ID {
+			out = append(out, b)
+		}
+		if deptID.Valid && (office || deptID.Int64 == a.DepartmentID) {
+			last := &out[len(out)-1]
+			last.Departments = append(last.Departments, domain.BulletinDepartment{DepartmentID: deptID.Int64, Name: name.String,
+				Reasons: reasons.String, Response: response.String, RespondedAt: respondedAt, RespondedBy: respondedBy.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	if !office {
+		mine := out[:0]
+		for _, b := range out {
+			if len(b.Departments) > 0 {
+				mine = append(mine, b)
+			}
+		}
+		out = mine
+	}
+	return out, nil
+}
+
+// RespondBulletin records department dept's response (整改情况) to a
+// bulletin that names it. A later response replaces the earlier one; the
+// audit log keeps both.
+func (s *Store) RespondBulletin(ctx context.Context, a domain.Actor, bulletinID, dept int64, response string) error {
+	const op = "RespondBulletin"
+	if err := domain.Require("store."+op, a, domain.ActRespondBulletin, dept); err != nil {
+		return err
+	}
+	response = strings.TrimSpace(response)
+	v := &domain.ValidationError{Op: "store." + op}
+	checkBody(v, "response", response, true)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE bulletin_departments SET response = $1, responded_at = $2, responded_by = $3
+WHERE bulletin_id = $4 AND department_id = $5`, response, s.ts(s.clock()), actorName(a), bulletinID, dept)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound(op)
+		}
+		return s.audit(ctx, tx, a, auditRec{Action: "eval.bulletin.respond", ObjectType: "bulletin", ObjectKey: strconv.FormatInt(bulletinID, 10), Dept: dept, After: map[string]string{"response": response}})
+	})
+}
+
 // SubmitCase submits a typical case (典型案例) of department c.DepartmentID.
 func (s *Store) SubmitCase(ctx context.Context, a domain.Actor, c *domain.TypicalCase) error {
 	const op = "SubmitCase"
@@ -101,7 +338,7 @@ func (s *Store) SubmitCase(ctx context.Context, a domain.Actor, c *domain.Typica
 	if err := v.Err(); err != nil {
 		return err
 	}
-	c.State, c.SubmittedAt, c.SubmittedBy = domain.CaseSubmitted, s.clock(), recordedName(a)
+	c.State, c.SubmittedAt, c.SubmittedBy = domain.CaseSubmitted, s.clock(), actorName(a)
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
 		var industry any
 		if c.IndustryCode != "" {
@@ -204,10 +441,70 @@ FROM typical_cases c JOIN departments d ON d.id = c.department_id WHERE c.year =
 	return out, internal(op, rows.Err())
 }
 
-// recordedName is how an actor is recorded on a filed record.
-func recordedName(a domain.Actor) string {
-	if a.Name != "" {
-		return a.Name
+// InspectorName is who an inspector ID is, for the calibration table.
+type InspectorName struct {
+	Name         string
+	DepartmentID int64
+}
+
+// InspectorNames returns the name and department of every inspector.
+func (s *Store) InspectorNames(ctx context.Context, a domain.Actor) (map[int64]InspectorName, error) {
+	const op = "InspectorNames"
+	if err := domain.Require("store."+op, a, domain.ActViewDirectory, 0); err != nil {
+		return nil, err
 	}
-	return string(a.Role)
+	out := map[int64]InspectorName{}
+	err := scanAll(ctx, s.read, `SELECT id, name, department_id FROM inspectors`, nil, func(r *sql.Rows) error {
+		var id int64
+		var n InspectorName
+		if err := r.Scan(&id, &n.Name, &n.DepartmentID); err != nil {
+			return err
+		}
+		out[id] = n
+		return nil
+	})
+	return out, internal(op, err)
+}
+
+// EntityBurden is one business's line of the burden ledger (无事不扰): its
+// visits by all departments in a year against the cap of its risk class.
+type EntityBurden struct {
+	Year   int              `json:"year"`
+	Visits int              `json:"visits"`
+	Class  domain.RiskClass `json:"-"`
+	Cap    int              `json:"-"` // 0: no cap; never public, it would tell the class
+}
+
+// Over reports whether the business has had more visits than its cap.
+func (b *EntityBurden) Over() bool { return b.Cap > 0 && b.Visits > b.Cap }
+
+// BusinessBurden returns the burden ledger line of the business with
+// credit code code in year. The visit count is public (the portal shows
+// it); the class and the cap are filled in only for staff who may read the
+// directory, since they disclose the risk class.
+func (s *Store) BusinessBurden(ctx context.Context, a domain.Actor, code string, year int) (*EntityBurden, error) {
+	const op = "BusinessBurden"
+	b := &EntityBurden{Year: year}
+	var class string
+	var capA, capB, capC, capD sql.NullInt64
+	// The public business page runs this on every view: prepared once.
+	st, err := s.prepared(ctx, `SELECT e.risk_class,
+(SELECT COUNT(*) FROM visits v WHERE v.entity_id = e.id AND v.year = $2 AND v.state <> $3),
+p.cap_a, p.cap_b, p.cap_c, p.cap_d
+FROM entities e LEFT JOIN plans p ON p.year = $2 WHERE e.code = $1`)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	err = st.QueryRowContext(ctx, code, year, string(domain.VisitCancelled)).Scan(&class, &b.Visits, &capA, &capB, &capC, &capD)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(op)
+	}
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	if domain.Can(a, domain.ActViewDirectory, 0) {
+		b.Class = domain.RiskClass(class)
+		b.Cap = int(map[domain.RiskClass]sql.NullInt64{domain.RiskA: capA, domain.RiskB: capB, domain.RiskC: capC, domain.RiskD: capD}[b.Class].Int64)
+	}
+	return b, nil
 }

@@ -58,6 +58,8 @@ type Store struct {
 	SessionTTL time.Duration
 
 	now func() time.Time
+
+	evalCache evalCache // the evaluation's facts per year (eval_cache.go)
 }
 
 // Open connects to dsn: a SQLite file path (or file: URI), or a

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/store"
 )
 
 type entityShowData struct {
@@ -12,6 +13,7 @@ type entityShowData struct {
 	Ref        *reference
 	History    []historyEntry
 	HasHistory bool
+	Burden     *store.EntityBurden
 }
 
 // pathID reads the {id} path segment; a non-number is "not found", not a
@@ -45,7 +47,12 @@ func (s *Server) showEntity(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.fail(w, r, sess, err)
 		return
 	}
-	pg := s.newPage(r, sess, "", &entityShowData{Entity: e, Ref: ref, History: hist, HasHistory: ok})
+	burden, err := s.store.BusinessBurden(r.Context(), sess.Actor, e.Code, domain.DateOf(s.now().In(chinaZone)).Year)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	pg := s.newPage(r, sess, "", &entityShowData{Entity: e, Ref: ref, History: hist, HasHistory: ok, Burden: burden})
 	pg.Title = e.Name
 	pg.Nav = "entities"
 	if r.URL.Query().Get("saved") == "1" {

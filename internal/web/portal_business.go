@@ -4,8 +4,16 @@ import (
 	"net/http"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/store"
 	"github.com/yiyeyicha/yiyeyicha/internal/validate"
 )
+
+// businessData is a business's public page: its facts and its visit count
+// this year (the burden ledger, 无事不扰).
+type businessData struct {
+	*domain.PublicEntity
+	Burden *store.EntityBurden
+}
 
 // showBusiness is a business's public page: registration facts only, never
 // its risk class.
@@ -20,7 +28,13 @@ func (s *Server) showBusiness(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
-	pg := s.newPage(r, nil, "", e)
+	year := domain.DateOf(s.now().In(chinaZone)).Year
+	burden, err := s.store.BusinessBurden(r.Context(), domain.Actor{}, e.Code, year)
+	if err != nil {
+		s.fail(w, r, nil, err)
+		return
+	}
+	pg := s.newPage(r, nil, "", &businessData{PublicEntity: e, Burden: burden})
 	pg.Title = e.Name
 	pg.Nav = "search"
 	s.render(w, r, http.StatusOK, pageBusiness, pg)

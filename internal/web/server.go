@@ -162,6 +162,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	s.plansPortalRoutes(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /static/{sum}/{name}", s.serveStatic)
+	s.evalPortalRoutes(mux)
 	s.translogPortalRoutes(mux)
 	s.drawPortalRoutes(mux)
 	s.listsPortalRoutes(mux)
@@ -223,4 +224,5 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 
 	s.workdayRoutes(mux)
 	s.listsRoutes(mux)
+	s.evalRoutes(mux)
 }

@@ -1,0 +1,239 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/metrics"
+	"github.com/yiyeyicha/yiyeyicha/internal/stats"
+)
+
+// Dashboard computes the evaluation figures of year under filter: the
+// county (filter.Dept 0) for the office and the discipline office, a
+// department's own for its staff. The risk calibration and the
+// per-inspector rates are blanked unless a may see them (the office).
+func (s *Store) Dashboard(ctx context.Context, a domain.Actor, year int, filter metrics.Filter) (*metrics.Dashboard, error) {
+	const op = "Dashboard"
+	if err := domain.Require("store."+op, a, domain.ActViewDashboard, filter.Dept); err != nil {
+		return nil, err
+	}
+	f, err := s.cachedFacts(ctx, year)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := metrics.Compute(f, filter, cal)
+	if !domain.Can(a, domain.ActViewCalibration, 0) {
+		d.Calibration, d.Inspectors = stats.Calibration{}, nil
+	}
+	return d, nil
+}
+
+// evalFacts loads the facts of one year in a handful of scans, each over
+// the year's rows only (visits_year and the like), plus one grouped count
+// of the entities in scope.
+func (s *Store) evalFacts(ctx context.Context, year int) (*metrics.Facts, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	f := &metrics.Facts{Year: year, Today: dateOf(s.clock())}
+	if f.Weights, err = s.evalWeights(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := scanAll(ctx, tx, `SELECT id, name, short_name FROM departments ORDER BY code`, nil, func(r *sql.Rows) error {
+		var d metrics.Department
+		if err := r.Scan(&d.ID, &d.Name, &d.ShortName); err != nil {
+			return err
+		}
+		f.Departments = append(f.Departments, d)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, load := range []func(context.Context, *sql.Tx, *metrics.Facts) error{loadTasks, loadVisits, loadScope, loadRevisits} {
+		if err := load(ctx, tx, f); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// scanAll runs q and calls fn for every row.
+func scanAll(ctx context.Context, q querier, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func loadTasks(ctx context.Context, tx *sql.Tx, f *metrics.Facts) error {
+	idx := map[int64]int{}
+	if err := scanAll(ctx, tx, `SELECT t.id, t.industry_code, t.lead_department_id, t.state FROM plan_tasks t JOIN plans p ON p.id = t.plan_id
+WHERE p.year = $1 ORDER BY t.id`, []any{f.Year}, func(r *sql.Rows) error {
+		var t metrics.Task
+		if err := r.Scan(&t.ID, &t.Industry, &t.LeadDept, &t.State); err != nil {
+			return err
+		}
+		idx[t.ID] = len(f.Tasks)
+		f.Tasks = append(f.Tasks, t)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := scanAll(ctx, tx, `SELECT td.task_id, td.department_id FROM task_departments td JOIN plan_tasks t ON t.id = td.task_id
+JOIN plans p ON p.id = t.plan_id WHERE p.year = $1 ORDER BY td.task_id, td.position`, []any{f.Year}, func(r *sql.Rows) error {
+		var task, dept int64
+		if err := r.Scan(&task, &dept); err != nil {
+			return err
+		}
+		if i, ok := idx[task]; ok {
+			f.Tasks[i].Departments = append(f.Tasks[i].Departments, dept)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return scanAll(ctx, tx, `SELECT b.id, b.task_id, b.start_on, b.end_on, b.state,
+(SELECT COUNT(*) FROM batch_selection bs WHERE bs.batch_id = b.id)
+FROM task_batches b JOIN plan_tasks t ON t.id = b.task_id JOIN plans p ON p.id = t.plan_id WHERE p.year = $1 ORDER BY b.id`, []any{f.Year}, func(r *sql.Rows) error {
+		var b metrics.Batch
+		if err := r.Scan(&b.ID, &b.TaskID, dateCol{&b.Start}, dateCol{&b.End}, &b.State, &b.Selected); err != nil {
+			return err
+		}
+		switch domain.State(b.State) {
+		case domain.StateResultsComplete, domain.StateResultsPublished, domain.StateClosed:
+			b.Done = true
+		}
+		f.Batches = append(f.Batches, b)
+		return nil
+	})
+}
+
+// loadVisits reads the year's visits with their parts, the separate visits
+// each replaces and the inspectors assigned.
+func loadVisits(ctx context.Context, tx *sql.Tx, f *metrics.Facts) error {
+	idx := map[int64]int{}
+	if err := scanAll(ctx, tx, `SELECT v.id, v.entity_id, e.industry_code, e.township_code, v.risk_class, v.lead_department_id, v.state
+FROM visits v JOIN entities e ON e.id = v.entity_id WHERE v.year = $1 AND v.state <> $2 ORDER BY v.id`, []any{f.Year, string(domain.VisitCancelled)}, func(r *sql.Rows) error {
+		var v metrics.Visit
+		var state string
+		if err := r.Scan(&v.ID, &v.EntityID, &v.Industry, &v.Township, &v.Risk, &v.LeadDept, &state); err != nil {
+			return err
+		}
+		switch domain.VisitState(state) {
+		case domain.VisitResultsComplete, domain.VisitClosed:
+			v.Done = true
+		}
+		idx[v.ID] = len(f.Visits)
+		f.Visits = append(f.Visits, v)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := scanAll(ctx, tx, `SELECT vp.visit_id, vp.department_id, vp.state FROM visit_parts vp JOIN visits v ON v.id = vp.visit_id
+WHERE v.year = $1 ORDER BY vp.visit_id, vp.id`, []any{f.Year}, func(r *sql.Rows) error {
+		var visit int64
+		var p metrics.Part
+		var state string
+		if err := r.Scan(&visit, &p.Dept, &state); err != nil {
+			return err
+		}
+		p.Done = domain.PartState(state) == domain.PartEntered
+		if i, ok := idx[visit]; ok {
+			f.Visits[i].Parts = append(f.Visits[i].Parts, p)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// A visit replaces the separate visits of every department of every
+	// batch it serves, and of every batch whose selection of the same
+	// business dispatch left out because this visit was already planned.
+	if err := scanAll(ctx, tx, `SELECT vb.visit_id, COUNT(*) FROM visit_batches vb JOIN visits v ON v.id = vb.visit_id
+JOIN task_batches b ON b.id = vb.batch_id JOIN task_departments td ON td.task_id = b.task_id
+WHERE v.year = $1 GROUP BY vb.visit_id
+UNION ALL
+SELECT x.visit_id, COUNT(*) FROM batch_exclusions x JOIN visits v ON v.id = x.visit_id
+JOIN task_batches b ON b.id = x.batch_id JOIN task_departments td ON td.task_id = b.task_id
+WHERE v.year = $1 AND x.reason = 'overlap' GROUP BY x.visit_id`, []any{f.Year}, func(r *sql.Rows) error {
+		var visit int64
+		var n int
+		if err := r.Scan(&visit, &n); err != nil {
+			return err
+		}
+		if i, ok := idx[visit]; ok {
+			f.Visits[i].Separate += n
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return scanAll(ctx, tx, `SELECT va.visit_id, va.inspector_id, va.department_id FROM visit_assignments va JOIN visits v ON v.id = va.visit_id
+WHERE v.year = $1`, []any{f.Year}, func(r *sql.Rows) error {
+		var visit int64
+		var a metrics.Assignment
+		if err := r.Scan(&visit, &a.InspectorID, &a.Dept); err != nil {
+			return err
+		}
+		if i, ok := idx[visit]; ok {
+			f.Visits[i].Inspectors = append(f.Visits[i].Inspectors, a)
+		}
+		return nil
+	})
+}
+
+// loadScope counts the active businesses of the industries the year's
+// tasks cover, by industry, township and risk class.
+func loadScope(ctx context.Context, tx *sql.Tx, f *metrics.Facts) error {
+	return scanAll(ctx, tx, `SELECT industry_code, township_code, risk_class, COUNT(*) FROM entities
+WHERE status = $1 AND industry_code IN (SELECT t.industry_code FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE p.year = $2 AND t.state <> $3)
+GROUP BY industry_code, township_code, risk_class`, []any{string(domain.StatusActive), f.Year, string(domain.StateCancelled)}, func(r *sql.Rows) error {
+		var sc metrics.ScopeCount
+		if err := r.Scan(&sc.Industry, &sc.Township, &sc.Risk, &sc.N); err != nil {
+			return err
+		}
+		f.Scope = append(f.Scope, sc)
+		return nil
+	})
+}
+
+// loadRevisits reads the revisits drawn from the year's visits.
+func loadRevisits(ctx context.Context, tx *sql.Tx, f *metrics.Facts) error {
+	return scanAll(ctx, tx, `SELECT r.visit_id, v.lead_department_id, e.industry_code, e.township_code, r.outcome
+FROM revisits r JOIN revisit_draws d ON d.id = r.draw_id JOIN visits v ON v.id = r.visit_id JOIN entities e ON e.id = v.entity_id
+WHERE d.year = $1 ORDER BY r.draw_id, r.position`, []any{f.Year}, func(r *sql.Rows) error {
+		var rv metrics.Revisit
+		var outcome string
+		if err := r.Scan(&rv.VisitID, &rv.Dept, &rv.Industry, &rv.Township, &outcome); err != nil {
+			return err
+		}
+		rv.Done, rv.Problem = outcome != "", outcome == "problem"
+		f.Revisits = append(f.Revisits, rv)
+		return nil
+	})
+}
+
+// dateOf is the calendar day of an instant in China Standard Time, the
+// zone every deadline of the county is counted in.
+func dateOf(t time.Time) domain.Date {
+	if t.IsZero() {
+		return domain.Date{}
+	}
+	return domain.DateOf(t.In(chinaTime))
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
