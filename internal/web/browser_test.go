@@ -78,6 +78,34 @@ func into[T any](a chromedp.Action[T], dst *T) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// reloaded runs act, which submits a form or follows a link, then waits
+// until a new document has replaced the current one and shows sel. Waiting
+// for sel alone is not enough where the old page shows it too (the notice
+// of the previous save): on a loaded machine the next step would then act
+// on a page that is about to go away, and its click would be lost.
+func reloaded(act chromedp.Action[chromedp.Void], sel string) chromedp.Action[chromedp.Void] {
+	fresh := `!window.yyStale && document.readyState !== "loading" && document.querySelector(` + strconv.Quote(sel) + `) !== null`
+	return chromedp.Steps(
+		chromedp.Evaluate[chromedp.Void](`window.yyStale = true; undefined`),
+		act,
+		// While the old document goes away an evaluation may fail (its
+		// context is destroyed); that is part of waiting, not an error.
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			for {
+				if ok, err := chromedp.Evaluate[bool](fresh)(ctx, tg); err == nil && ok {
+					return nil
+				}
+				select {
+				case <-ctx.Done():
+					return fmt.Errorf("waiting for a new page showing %s: %w", sel, ctx.Err())
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
+		}),
+		chromedp.WaitVisible(css(sel)),
+	)
+}
+
 // artifacts is where screenshots go: $YIYEYICHA_ARTIFACTS if set, else a
 // temporary directory of the test.
 func artifacts(t *testing.T) string {
@@ -177,15 +205,13 @@ func TestBrowserImportAndSearch(t *testing.T) {
 		chromedp.WaitVisible(css(`#confirm-import`)),
 		into(chromedp.Text(css(`#import-report`)), &report),
 		shot(t, dir, "import-preview"),
-		chromedp.Click(css(`#confirm-import`)),
-		chromedp.WaitVisible(css(`.notice`)),
+		reloaded(chromedp.Click(css(`#confirm-import`)), `.notice`),
 		shot(t, dir, "import-done"),
 		// Staff side: find it in the directory and open its record.
 		chromedp.Navigate(e.ts.URL+"/staff/entities"),
 		chromedp.WaitVisible(css(`#f-q`)),
 		chromedp.SendKeys(css(`#f-q`), "历山"),
-		chromedp.Submit(css(`#f-q`)),
-		chromedp.WaitVisible(css(`table.results`)),
+		reloaded(chromedp.Submit(css(`#f-q`)), `table.results`),
 		chromedp.Click(css(`table.results tbody a`)),
 		chromedp.WaitVisible(css(`dl.facts`)),
 		into(chromedp.Text(css(`dl.facts`)), &record),
@@ -194,8 +220,7 @@ func TestBrowserImportAndSearch(t *testing.T) {
 		chromedp.Navigate(e.ts.URL+"/search"),
 		chromedp.WaitVisible(css(`#q`)),
 		chromedp.SendKeys(css(`#q`), "历山"),
-		chromedp.Submit(css(`#q`)),
-		chromedp.WaitVisible(css(`table.results`)),
+		reloaded(chromedp.Submit(css(`#q`)), `table.results`),
 		into(chromedp.Text(css(`table.results`)), &result),
 		chromedp.Click(css(`table.results a`)),
 		chromedp.WaitVisible(css(`dl.facts`)),

@@ -68,10 +68,10 @@ func TestBrowserJointList(t *testing.T) {
 		return chromedp.Click(css(part(dept) + ` input[data-code="` + code + `"]`))
 	}
 	save := func(dept int64) chromedp.Action[chromedp.Void] {
-		return chromedp.Click(css(part(dept) + ` form.part-form button`))
+		return reloaded(chromedp.Click(css(part(dept)+` form.part-form button`)), `.notice`)
 	}
 	confirm := func(dept int64) chromedp.Action[chromedp.Void] {
-		return chromedp.Click(css(part(dept) + ` form.confirm-form button`))
+		return reloaded(chromedp.Click(css(part(dept)+` form.confirm-form button`)), `.notice`)
 	}
 	login := func(user string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(
@@ -104,13 +104,10 @@ func TestBrowserJointList(t *testing.T) {
 		chromedp.Click(css(`#new-list input[data-code="XFJY"]`)),
 		chromedp.Click(css(`#new-list input[data-code="STHJ"]`)),
 		chromedp.SendKeys(css(`#subject`), "餐饮服务经营者"),
-		chromedp.Submit(css(`#subject`)),
-		chromedp.WaitVisible(css(part(lead))),
+		reloaded(chromedp.Submit(css(`#subject`)), part(lead)),
 		into(chromedp.Location(), &draftURL),
 		check(lead, "SCJG-1"), check(lead, "SCJG-2"), save(lead),
-		chromedp.WaitVisible(css(`.notice`)),
 		check(co1, "XFJY-1"), check(co1, "XFJY-2"), save(co1),
-		chromedp.WaitVisible(css(`.notice`)),
 		shot(t, dir, "list-draft-lead"),
 		logout,
 		// The first co-department confirms what the lead drafted for it.
@@ -118,23 +115,19 @@ func TestBrowserJointList(t *testing.T) {
 		goTo(&draftURL),
 		chromedp.WaitVisible(css(part(co1)+` form.confirm-form`)),
 		confirm(co1),
-		chromedp.WaitVisible(css(`.notice`)),
 		logout,
 		// The second picks its own items and confirms.
 		login("sthj"),
 		goTo(&draftURL),
 		chromedp.WaitVisible(css(part(co2)+` form.part-form`)),
 		check(co2, "STHJ-1"), check(co2, "STHJ-2"), save(co2),
-		chromedp.WaitVisible(css(`.notice`)),
 		confirm(co2),
-		chromedp.WaitVisible(css(`.notice`)),
 		logout,
 		// The office publishes.
 		login("office"),
 		goTo(&draftURL),
 		chromedp.WaitVisible(css(`#publish-form`)),
-		chromedp.Click(css(`#publish-form button`)),
-		chromedp.WaitVisible(css(`.notice`)),
+		reloaded(chromedp.Click(css(`#publish-form button`)), `.notice`),
 		into(chromedp.Text(css(`#version-status`)), &status),
 		logout,
 		// The public finds it by a co-department's item.
@@ -179,15 +172,13 @@ func TestBrowserJointList(t *testing.T) {
 		chromedp.Navigate(listURL),
 		chromedp.WaitVisible(css(`#new-version`)),
 		chromedp.SendKeys(css(`#reason`), "依据排污许可管理条例调整"),
-		chromedp.Submit(css(`#reason`)),
-		chromedp.WaitVisible(css(part(co2)+` form.part-form`)),
+		reloaded(chromedp.Submit(css(`#reason`)), part(co2)+` form.part-form`),
 		into(chromedp.Location(), &draftURL),
 		check(co2, "STHJ-2"), check(co2, "STHJ-3"), save(co2),
-		chromedp.WaitVisible(css(`.notice`)),
 		logout,
-		login("xfjy"), goTo(&draftURL), chromedp.WaitVisible(css(part(co1)+` form.confirm-form`)), confirm(co1), chromedp.WaitVisible(css(`.notice`)), logout,
-		login("sthj"), goTo(&draftURL), chromedp.WaitVisible(css(part(co2)+` form.confirm-form`)), confirm(co2), chromedp.WaitVisible(css(`.notice`)), logout,
-		login("office"), goTo(&draftURL), chromedp.WaitVisible(css(`#publish-form`)), chromedp.Click(css(`#publish-form button`)), chromedp.WaitVisible(css(`.notice`)), logout,
+		login("xfjy"), goTo(&draftURL), chromedp.WaitVisible(css(part(co1)+` form.confirm-form`)), confirm(co1), logout,
+		login("sthj"), goTo(&draftURL), chromedp.WaitVisible(css(part(co2)+` form.confirm-form`)), confirm(co2), logout,
+		login("office"), goTo(&draftURL), chromedp.WaitVisible(css(`#publish-form`)), reloaded(chromedp.Click(css(`#publish-form button`)), `.notice`), logout,
 		// The public reads the history and the diff.
 		chromedp.Navigate(e.ts.URL+"/lists/catering?lang=zh-CN"),
 		chromedp.WaitVisible(css(`#list-history`)),

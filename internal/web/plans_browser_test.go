@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -24,8 +25,7 @@ func logIn(base, user string) chromedp.Action[chromedp.Void] {
 
 func logOut() chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Click(css(`form[action="/logout"] button`)),
-		chromedp.WaitVisible(css(`.login-link`)),
+		reloaded(chromedp.Click(css(`form[action="/logout"] button`)), `.login-link`),
 	)
 }
 
@@ -41,7 +41,7 @@ func TestBrowserPlanToPortal(t *testing.T) {
 	if err := e.store.CreatePlan(t.Context(), e.fx.Office, plan); err != nil {
 		t.Fatal(err)
 	}
-	ctx := browser(t)
+	ctx := browserWithin(t, 5*time.Minute)
 	dir := artifacts(t)
 	base := e.ts.URL
 	planURL := base + "/staff/plans/" + idString(plan.ID)
@@ -49,13 +49,10 @@ func TestBrowserPlanToPortal(t *testing.T) {
 		return chromedp.Steps(
 			chromedp.Navigate(planURL+"/tasks/new"),
 			chromedp.WaitVisible(css(`#pick-list a`)),
-			chromedp.Click(css(`#pick-list a`)),
-			chromedp.WaitVisible(css(`#task-form`)),
+			reloaded(chromedp.Click(css(`#pick-list a`)), `#task-form`),
 			chromedp.SetValue(css(`#name`), name),
-			chromedp.Click(css(`#save-task`)),
-			chromedp.WaitVisible(css(`#submit-task`)),
-			chromedp.Click(css(`#submit-task`)),
-			chromedp.WaitVisible(css(`.notice`)),
+			reloaded(chromedp.Click(css(`#save-task`)), `#submit-task`),
+			reloaded(chromedp.Click(css(`#submit-task`)), `.notice`),
 		)
 	}
 	const reason = "近期投诉举报增多，提高C类主体抽查比例"
@@ -71,10 +68,8 @@ func TestBrowserPlanToPortal(t *testing.T) {
 		logIn(base, "office"),
 		chromedp.Navigate(planURL),
 		chromedp.WaitVisible(css(`#file-plan`)),
-		chromedp.Click(css(`#file-plan`)),
-		chromedp.WaitVisible(css(`#publish-plan`)),
-		chromedp.Click(css(`#publish-plan`)),
-		chromedp.WaitVisible(css(`.notice`)),
+		reloaded(chromedp.Click(css(`#file-plan`)), `#publish-plan`),
+		reloaded(chromedp.Click(css(`#publish-plan`)), `.notice`),
 		into(chromedp.Text(css(`#plan-state`)), &state),
 		shot(t, dir, "plan-published"),
 		logOut(),
@@ -82,20 +77,17 @@ func TestBrowserPlanToPortal(t *testing.T) {
 		logIn(base, "scjg"),
 		chromedp.Navigate(planURL),
 		chromedp.WaitVisible(css(`#plan-table`)),
-		chromedp.Click(css(`#plan-table tbody a`)),
-		chromedp.WaitVisible(css(`#adjust-form`)),
+		reloaded(chromedp.Click(css(`#plan-table tbody a`)), `#adjust-form`),
 		chromedp.SetValue(css(`#adj-kind`), "change_ratio"),
 		chromedp.SetValue(css(`#adj-ratio-C`), "20"),
 		chromedp.SendKeys(css(`#adj-reason`), reason),
-		chromedp.Click(css(`#file-adjustment`)),
-		chromedp.WaitVisible(css(`.notice`)),
+		reloaded(chromedp.Click(css(`#file-adjustment`)), `.notice`),
 		logOut(),
 
 		logIn(base, "office"),
 		chromedp.Navigate(planURL+"/adjustments"),
 		chromedp.WaitVisible(css(`#adjustment-table button.primary`)),
-		chromedp.Click(css(`#adjustment-table button.primary`)),
-		chromedp.WaitVisible(css(`.notice`)),
+		reloaded(chromedp.Click(css(`#adjustment-table button.primary`)), `.notice`),
 		into(chromedp.Text(css(`#adjustment-table`)), &accepted),
 		shot(t, dir, "plan-adjustment-accepted"),
 
