@@ -31,11 +31,11 @@ const (
 	importRows   = 1000
 )
 
-// cases are the writes that are killed. Draw execution and result entry
-// belong here too, each as a Case.
+// cases are the writes that are killed. Result entry belongs here too.
 var cases = []Case{
 	{Name: "cli-import", Prepare: prepareCLIImport},
 	{Name: "web-import", Server: true, Prepare: prepareWebImport},
+	{Name: "draw-execute", Entities: drawEntities, Setup: setupDraw, Prepare: prepareDraw, Outcome: drawOutcome, Vary: []string{"log_hashes"}},
 }
 
 func TestKill(t *testing.T) {
