@@ -101,6 +101,8 @@ var routes = []route{
 	{"PUT", "/api/v1/versions/{id}/parts/{department_id}", true, "Set a department's part of a draft", nil, (*server).setPart},
 	{"POST", "/api/v1/versions/{id}/parts/{department_id}/confirm", true, "Confirm a co-department's part", nil, (*server).confirmPart},
 	{"POST", "/api/v1/versions/{id}/publish", true, "Publish a draft (office)", nil, (*server).publishVersion},
+	{"POST", "/api/v1/import/catalog", true, "Import catalogue items from an XLSX or CSV file", []string{"filename", "format", "dry_run"}, (*server).importCatalog},
+	{"GET", "/api/v1/export/catalog", true, "Export catalogue items as XLSX or CSV", []string{"format", "q", "department_id", "status"}, (*server).exportCatalog},
 	{"POST", "/api/v1/import/lists", true, "Import joint lists from an XLSX or CSV file", []string{"filename", "format", "dry_run", "reason"}, (*server).importLists},
 	{"GET", "/api/v1/public/lists", false, "Public search of published joint lists", listQuery, (*server).publicLists},
 	{"GET", "/api/v1/public/lists/export", false, "The county summary list: every current joint list as XLSX, CSV or JSON", []string{"format"}, (*server).publicListsExport},

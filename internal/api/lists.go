@@ -411,3 +411,48 @@ func (s *server) publicDiff(w http.ResponseWriter, r *http.Request, _ domain.Act
 	writeJSON(w, http.StatusOK, d)
 	return nil
 }
+
+func (s *server) importCatalog(w http.ResponseWriter, r *http.Request, a domain.Actor) error {
+	// As the store checks; asking first spares a caller who may import
+	// nothing the parse of the file.
+	if err := domain.Require("api.importCatalog", a, domain.ActEditCatalogue, a.DepartmentID); err != nil {
+		return err
+	}
+	file, name, opt, err := importSource(w, r)
+	if err != nil {
+		return err
+	}
+	ref, err := s.reference(r.Context())
+	if err != nil {
+		return err
+	}
+	rows, err := importx.ReadCatalog(file, name, ref, importx.Options{MaxBytes: MaxImportBytes})
+	if err != nil {
+		return importError(err, err)
+	}
+	rep, err := s.store.ImportCatalog(r.Context(), a, rows, domain.ImportOptions{DryRun: opt.DryRun})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, fixReport(rep))
+	return nil
+}
+
+func (s *server) exportCatalog(w http.ResponseWriter, r *http.Request, a domain.Actor) error {
+	q := newQuery(r)
+	format := exportFormat(q)
+	f := domain.CatalogFilter{Query: q.str("q"), DepartmentID: q.int("department_id"), Status: choice(q, "status", domain.ItemStatuses)}
+	if q.err != nil {
+		return q.err
+	}
+	items, err := s.store.ListCatalogItems(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	ref, err := s.reference(r.Context())
+	if err != nil {
+		return err
+	}
+	out := s.download(w, r, "catalog", format)
+	return out.finish(importx.WriteCatalog(out, format, ref, items))
+}

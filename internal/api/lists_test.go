@@ -151,6 +151,8 @@ func (f *fixture) listRows(t *testing.T) []matrixRow {
 	listCSV := "行业,牵头部门,联查部门,抽查事项,检查内容,检查依据,抽查比例,频次\n" +
 		"餐饮服务,SCJG,SCJG,食品经营许可,检查食品经营许可,《某法》第一条,A:1%;B:2%;C:10%;D:30%,1\n" +
 		"餐饮服务,SCJG,XFJY,疏散通道,检查疏散通道,《某法》第一条,,\n"
+	catalogCSV := "部门,事项编码,抽查事项,检查内容,检查依据\n" +
+		"SCJG,,餐饮具清洗消毒,检查餐饮具清洗消毒,《某法》第二条\n"
 	return []matrixRow{
 		{"GET /api/v1/catalog", "GET", "/api/v1/catalog", "", "", st(unauth, ok, ok, ok, ok, ok)},
 		{"POST /api/v1/catalog", "POST", "/api/v1/catalog", itemJSON, "", st(unauth, created, created, forbidden, forbidden, forbidden)},
@@ -180,6 +182,11 @@ func (f *fixture) listRows(t *testing.T) []matrixRow {
 		{"DELETE /api/v1/versions/{id}", "DELETE", "/api/v1/versions/" + id(del.ID), "", "", st(unauth, 204, notFound, notFound, notFound, notFound)},
 		{"POST /api/v1/import/lists", "POST", "/api/v1/import/lists?format=csv&dry_run=true&reason=调整", listCSV, "text/csv",
 			st(unauth, ok, ok, 422, forbidden, forbidden)},
+		// A file of market supervision items: its own staff and the office
+		// import it, the fire brigade's is told which rows are not its own.
+		{"POST /api/v1/import/catalog", "POST", "/api/v1/import/catalog?format=csv&dry_run=true", catalogCSV, "text/csv",
+			st(unauth, ok, ok, 422, forbidden, forbidden)},
+		{"GET /api/v1/export/catalog", "GET", "/api/v1/export/catalog?format=csv&department_id=" + id(f.deptA), "", "", st(unauth, ok, ok, ok, ok, ok)},
 		{"GET /api/v1/public/lists", "GET", "/api/v1/public/lists?q=餐饮", "", "", st(ok, ok, ok, ok, ok, ok)},
 		{"GET /api/v1/public/lists/export", "GET", "/api/v1/public/lists/export?format=csv", "", "", st(ok, ok, ok, ok, ok, ok)},
 		{"GET /api/v1/public/lists/{industry}", "GET", "/api/v1/public/lists/" + industry, "", "", st(ok, ok, ok, ok, ok, ok)},

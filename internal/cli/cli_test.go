@@ -388,6 +388,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 		{"entities", "entities.csv"},
 		{"inspectors", "inspectors.xlsx"},
 		{"inspectors", "inspectors.csv"},
+		{"catalog", "catalog.xlsx"},
+		{"catalog", "catalog.csv"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			out := filepath.Join(dir, tc.file)

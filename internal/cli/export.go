@@ -12,10 +12,11 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/importx"
 )
 
-const exportUsage = `Usage: yiyeyicha export entities|inspectors -o FILE [--format xlsx|csv] --db DB
+const exportUsage = `Usage: yiyeyicha export entities|inspectors|catalog -o FILE [--format xlsx|csv] --db DB
 
-Exports the entity directory (检查对象名录库) or the inspector directory
-(执法检查人员名录库) in the columns that import reads, with Chinese headers,
+Exports the entity directory (检查对象名录库), the inspector directory
+(执法检查人员名录库) or every department's item catalogue (检查事项) in the
+columns that import reads, with Chinese headers,
 so that export → import round-trips. The format defaults to the extension of
 FILE; -o - writes to standard output (then --format is required). The file
 appears only once complete.
@@ -31,11 +32,11 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := f.args(pos, 1, 1, "entities|inspectors"); err != nil {
+	if err := f.args(pos, 1, 1, "entities|inspectors|catalog"); err != nil {
 		return err
 	}
 	kind := pos[0]
-	if kind != "entities" && kind != "inspectors" {
+	if kind != "entities" && kind != "inspectors" && kind != "catalog" {
 		return m.usageErr(f.cmd, "cli.usage.kind", "kind", kind)
 	}
 	if *out == "" {
@@ -57,10 +58,18 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	}
 	n := 0
 	write := func(w io.Writer) error {
-		if kind == "entities" {
+		switch kind {
+		case "entities":
 			return importx.WriteEntities(w, *format, ref, func(fn func(*domain.Entity) error) error {
 				return st.EachEntity(ctx, domain.System, domain.EntityFilter{Sort: "code"}, func(e *domain.Entity) error { n++; return fn(e) })
 			})
+		case "catalog":
+			items, err := st.ListCatalogItems(ctx, domain.System, domain.CatalogFilter{})
+			if err != nil {
+				return err
+			}
+			n = len(items)
+			return importx.WriteCatalog(w, *format, ref, items)
 		}
 		return importx.WriteInspectors(w, *format, ref, func(fn func(*domain.Inspector) error) error {
 			return st.EachInspector(ctx, domain.System, domain.InspectorFilter{}, func(in *domain.Inspector) error { n++; return fn(in) })

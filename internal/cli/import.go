@@ -27,12 +27,14 @@ const (
 // maxChanges bounds the changes listed by --dry-run; the counts cover all.
 const maxChanges = 200
 
-const importUsage = `Usage: yiyeyicha import entities|inspectors FILE --db DB [--dry-run] [--accept-bad-codes]
+const importUsage = `Usage: yiyeyicha import entities|inspectors|catalog FILE --db DB [--dry-run] [--accept-bad-codes]
 
 Imports the entity directory (检查对象名录库: businesses by credit code
-统一社会信用代码) or the inspector directory (执法检查人员名录库: by certificate
-number 执法证号) from an .xlsx file or a .csv file in UTF-8 or GB18030.
-Headers are matched by their Chinese or English names, in any order.
+统一社会信用代码), the inspector directory (执法检查人员名录库: by certificate
+number 执法证号) or departments' item catalogues (检查事项: by department 部门
+and item code 事项编码, else item name 抽查事项; a row without a code adds an
+item with the next free code) from an .xlsx file or a .csv file in UTF-8 or
+GB18030. Headers are matched by their Chinese or English names, in any order.
 
 All or nothing (全部或全不): if any row is bad, nothing is written and every bad
 row is listed as the spreadsheet numbers it (row 行, column 列, value 值,
@@ -55,11 +57,11 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := f.args(pos, 2, 2, "entities|inspectors FILE"); err != nil {
+	if err := f.args(pos, 2, 2, "entities|inspectors|catalog FILE"); err != nil {
 		return err
 	}
 	kind, file := pos[0], pos[1]
-	if kind != "entities" && kind != "inspectors" {
+	if kind != "entities" && kind != "inspectors" && kind != "catalog" {
 		return m.usageErr(f.cmd, "cli.usage.kind", "kind", kind)
 	}
 	st, err := m.openStore(ctx, f, *db, false)
@@ -85,15 +87,21 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	opt := domain.ImportOptions{DryRun: *dry, AcceptBadCodes: *acceptBad}
 	name := filepath.Base(file)
 	var rep *domain.ImportReport
-	if kind == "entities" {
+	switch kind {
+	case "entities":
 		var rows []domain.EntityRow
 		if rows, err = importx.ReadEntities(in, name, ref, ro); err == nil {
 			rep, err = st.ImportEntities(ctx, domain.System, rows, opt)
 		}
-	} else {
+	case "inspectors":
 		var rows []domain.InspectorRow
 		if rows, err = importx.ReadInspectors(in, name, ref, ro); err == nil {
 			rep, err = st.ImportInspectors(ctx, domain.System, rows, opt)
+		}
+	default:
+		var rows []domain.CatalogRow
+		if rows, err = importx.ReadCatalog(in, name, ref, ro); err == nil {
+			rep, err = st.ImportCatalog(ctx, domain.System, rows, opt)
 		}
 	}
 	if err != nil {

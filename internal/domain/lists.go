@@ -619,6 +619,13 @@ type JointListRow struct {
 	Notes      string // 备注
 }
 
+// CatalogRow is one row of an item-catalogue file (检查事项清单): an item of
+// a department's catalogue. An empty code means "match by name, or add".
+type CatalogRow struct {
+	Row  int
+	Item CatalogItem
+}
+
 // ListImportOptions control an import of joint lists.
 type ListImportOptions struct {
 	// Reason is the reason of the new versions opened for lists that are

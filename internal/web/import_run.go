@@ -37,6 +37,12 @@ func (s *Server) runImport(ctx context.Context, sess *session, u *upload, dryRun
 			return nil, err
 		}
 		return s.store.ImportInspectors(ctx, sess.Actor, rows, iopt)
+	case "catalog":
+		rows, err := importx.ReadCatalog(f, u.Filename, ref.importx(), opt)
+		if err != nil {
+			return nil, err
+		}
+		return s.store.ImportCatalog(ctx, sess.Actor, rows, iopt)
 	}
 	return nil, domain.E("web.runImport", domain.KindNotFound, "err.not_found")
 }
@@ -53,7 +59,7 @@ func rowErrors(err error) []domain.FieldError {
 
 // importKind validates the {kind} path segment.
 func importKind(kind string) error {
-	if kind == "entities" || kind == "inspectors" {
+	if kind == "entities" || kind == "inspectors" || kind == "catalog" {
 		return nil
 	}
 	return domain.E("web.importKind", domain.KindNotFound, "err.not_found")

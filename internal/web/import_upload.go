@@ -17,7 +17,8 @@ type importData struct {
 	RowErrors []errorRow
 	MoreErrs  int // bad rows not listed on the page (all are in the download)
 	MaxMiB    int
-	CanFlag   bool // may accept codes with a wrong check character (office)
+	CanFlag   bool   // may accept codes with a wrong check character (office)
+	ListTitle string // i18n key of the page the records are listed on
 }
 
 // errorRow is one line of the error table: row, column, value, reason.
@@ -48,15 +49,30 @@ func errorRows(p *i18n.Printer, errs []domain.FieldError) []errorRow {
 }
 
 func importTitle(kind string) string {
-	if kind == "inspectors" {
+	switch kind {
+	case "inspectors":
 		return "web.import.inspectors.title"
+	case "catalog":
+		return "lists.import.catalog.title"
 	}
 	return "web.import.entities.title"
 }
 
+// importListTitle is the title of the page the imported records are
+// listed on, /staff/{kind}.
+func importListTitle(kind string) string {
+	switch kind {
+	case "inspectors":
+		return "web.inspectors.title"
+	case "catalog":
+		return "lists.catalog.title"
+	}
+	return "web.entities.title"
+}
+
 func importNav(kind string) string {
-	if kind == "inspectors" {
-		return "inspectors"
+	if kind == "inspectors" || kind == "catalog" {
+		return kind
 	}
 	return "entities"
 }
@@ -76,6 +92,7 @@ func (s *Server) showImportUpload(w http.ResponseWriter, r *http.Request, sess *
 
 func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, sess *session, status int, name string, data *importData, errMsg string) {
 	data.MaxMiB = uploadLimit >> 20
+	data.ListTitle = importListTitle(data.Kind)
 	data.CanFlag = data.Kind == "entities" && domain.Can(sess.Actor, domain.ActEditEntity, 0)
 	pg := s.newPage(r, sess, importTitle(data.Kind), data)
 	pg.Nav = importNav(data.Kind)
@@ -87,8 +104,11 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, sess *sess
 // store decides for each row, this only spares others a form they cannot
 // submit.
 func mayImport(sess *session, kind string) bool {
-	if kind == "inspectors" {
+	switch kind {
+	case "inspectors":
 		return editableDepartment(sess) != 0
+	case "catalog":
+		return domain.Can(sess.Actor, domain.ActEditCatalogue, sess.Actor.DepartmentID)
 	}
 	return domain.Can(sess.Actor, domain.ActEditEntity, 0)
 }

@@ -10,10 +10,12 @@ import (
 
 type catalogData struct {
 	Department int64
+	Query      string
 	Depts      map[int64]string
 	DeptList   []domain.Department
 	Items      []domain.CatalogItem
 	CanEdit    bool
+	CanImport  bool                // may import a catalogue file (own department's; the office any)
 	Form       *domain.CatalogItem // the item being entered or edited
 	Editing    bool                // the page shows Form alone, to edit an existing item
 	Errors     *fieldErrors
@@ -25,8 +27,8 @@ var catalogFields = []string{domain.FieldItemCode, domain.FieldItemName, domain.
 // listCatalog shows one department's catalogue (?department, one's own by
 // default) and, to who may edit it, the form for a new item.
 func (s *Server) listCatalog(w http.ResponseWriter, r *http.Request, sess *session) {
-	dept, _ := strconv.ParseInt(r.URL.Query().Get("department"), 10, 64)
-	s.renderCatalog(w, r, sess, http.StatusOK, &catalogData{Department: dept})
+	f := catalogFilter(r)
+	s.renderCatalog(w, r, sess, http.StatusOK, &catalogData{Department: f.DepartmentID, Query: f.Query})
 }
 
 func (s *Server) renderCatalog(w http.ResponseWriter, r *http.Request, sess *session, status int, data *catalogData) {
@@ -41,11 +43,12 @@ func (s *Server) renderCatalog(w http.ResponseWriter, r *http.Request, sess *ses
 	if data.Department == 0 && len(data.DeptList) > 0 {
 		data.Department = data.DeptList[0].ID
 	}
-	if data.Items, err = s.store.ListCatalogItems(r.Context(), sess.Actor, domain.CatalogFilter{DepartmentID: data.Department}); err != nil {
+	if data.Items, err = s.store.ListCatalogItems(r.Context(), sess.Actor, domain.CatalogFilter{DepartmentID: data.Department, Query: data.Query}); err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
 	data.CanEdit = domain.Can(sess.Actor, domain.ActEditCatalogue, data.Department)
+	data.CanImport = domain.Can(sess.Actor, domain.ActEditCatalogue, sess.Actor.DepartmentID)
 	if data.Form == nil {
 		data.Form = &domain.CatalogItem{DepartmentID: data.Department, Method: domain.MethodOnSite, Kind: domain.ItemGeneral, Status: domain.ItemActive}
 	}

@@ -44,6 +44,7 @@ func (s *Server) listsRoutes(mux *http.ServeMux) {
 	}
 	staff("GET /staff/catalog", s.listCatalog)
 	staff("POST /staff/catalog", s.createCatalogItem)
+	staff("GET /staff/catalog/export", s.exportCatalog)
 	staff("GET /staff/catalog/{id}/edit", s.showEditCatalogItem)
 	staff("POST /staff/catalog/{id}", s.updateCatalogItem)
 	staff("GET /staff/lists", s.listStaffLists)
