@@ -69,13 +69,6 @@ func PasswordHash(ctx context.Context, s *Store, username string) (string, error
 	return phc, err
 }
 
-// ExecForTest runs a statement on the writer, for tests that check what
-// the database itself refuses.
-func ExecForTest(ctx context.Context, s *Store, query string, args ...any) error {
-	_, err := s.write.ExecContext(ctx, query, args...)
-	return err
-}
-
 // QueryIntForTest reads one integer.
 func QueryIntForTest(ctx context.Context, s *Store, query string, v *int) error {
 	return s.read.QueryRowContext(ctx, query).Scan(v)
