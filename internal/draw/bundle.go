@@ -82,6 +82,13 @@ func Announce(a *Announcement, pool *Pool, roster *Roster) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return AnnounceSnapshot(a, ps, roster)
+}
+
+// AnnounceSnapshot is Announce for a pool already snapshotted, e.g. by a
+// PoolHasher as the pool streamed from the store: ps must come from a
+// checked pool (PoolHasher or Summarize).
+func AnnounceSnapshot(a *Announcement, ps PoolSummary, roster *Roster) (string, error) {
 	rs, err := roster.Summarize()
 	if err != nil {
 		return "", err
@@ -107,7 +114,7 @@ func Announce(a *Announcement, pool *Pool, roster *Roster) (string, error) {
 // announcement, the reveals against the commitments, derives the seed,
 // selects and staffs, and returns the bundle.
 func Execute(in Input) (*Bundle, error) {
-	b := &Bundle{Format: BundleFormat, Announcement: in.Announcement, Pool: in.Pool.Sorted(), Roster: in.Roster,
+	b := &Bundle{Format: BundleFormat, Announcement: in.Announcement, Pool: *in.Pool.inOrder(), Roster: in.Roster,
 		Commitments: in.Commitments, Entropy: in.Entropy}
 	slices.SortFunc(b.Roster.Inspectors, func(x, y Inspector) int { return strings.Compare(x.ID, y.ID) })
 	slices.SortFunc(b.Roster.Exclusions, func(x, y RosterExclusion) int { return strings.Compare(x.ID, y.ID) })

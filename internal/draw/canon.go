@@ -27,12 +27,20 @@ func CheckCode(s string) error {
 		return fmt.Errorf("credit code %q: not 18 characters", s)
 	}
 	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(codeAlphabet, s[i]) < 0 {
+		if !inCodeAlphabet[s[i]] {
 			return fmt.Errorf("credit code %q: character %q is not in the GB 32100 alphabet", s, s[i])
 		}
 	}
 	return nil
 }
+
+// inCodeAlphabet marks the bytes of codeAlphabet.
+var inCodeAlphabet = func() (t [256]bool) {
+	for i := 0; i < len(codeAlphabet); i++ {
+		t[codeAlphabet[i]] = true
+	}
+	return t
+}()
 
 // checkName reports whether s is an identifier: 1 to 64 characters of
 // A–Z a–z 0–9 . _ - (stratum names, department codes, inspector and draw ids).
@@ -41,12 +49,29 @@ func checkName(what, s string) error {
 		return fmt.Errorf("%s %q: must be 1 to 64 characters", what, s)
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+		if c := s[i]; !nameByte(c) {
 			return fmt.Errorf("%s %q: character %q not allowed (A-Z a-z 0-9 . _ -)", what, s, c)
 		}
 	}
 	return nil
+}
+
+func nameByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-'
+}
+
+// isName is checkName's verdict without the error: the pool's checks ask it
+// first so that a million valid businesses build no error messages.
+func isName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !nameByte(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // CanonicalText returns s as the canonical encoding stores free text
@@ -55,6 +80,14 @@ func checkName(what, s string) error {
 // other control characters removed. Producers apply it before freezing;
 // Verify rejects text that is not already canonical.
 func CanonicalText(s string) string {
+	if plainCanonical(s) {
+		return s // already canonical (FuzzPlainCanonical)
+	}
+	return canonicalText(s)
+}
+
+// canonicalText is CanonicalText without the fast path.
+func canonicalText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	space := false
@@ -80,7 +113,7 @@ func checkText(what, s string) error {
 	if plainCanonical(s) {
 		return nil
 	}
-	if !utf8.ValidString(s) || CanonicalText(s) != s {
+	if !utf8.ValidString(s) || canonicalText(s) != s {
 		return fmt.Errorf("%s %q: not canonical text (NFC, single spaces, no control characters)", what, s)
 	}
 	return nil
@@ -91,6 +124,7 @@ func checkText(what, s string) error {
 // zero-width character, no U+FFFD, already NFC. false means "look closer".
 func plainCanonical(s string) bool {
 	space := true // a leading space is not canonical
+	inert := true // every rune is nfcInert: the string is NFC as it stands
 	for _, r := range s {
 		switch {
 		case r == ' ':
@@ -103,9 +137,19 @@ func plainCanonical(s string) bool {
 			return false
 		}
 		space = false
+		inert = inert && nfcInert(r)
 	}
-	return (s == "" || !space) && norm.NFC.IsNormalString(s)
+	return (s == "" || !space) && (inert || norm.NFC.IsNormalString(s))
 }
+
+// nfcInert reports whether r is one of the characters that make up nearly
+// every Chinese business name and that NFC leaves alone wherever they
+// stand: ASCII and the CJK Unified Ideographs (U+4E00–U+9FFF). Each has no
+// canonical decomposition, combining class 0 and NFC_Quick_Check=Yes, so it
+// neither changes nor combines with its neighbours (TestNFCInert checks this
+// against the NFC tables); a string made only of them is NFC without asking
+// the tables, which is the costly part of checking a million names.
+func nfcInert(r rune) bool { return r < 0x80 || 0x4E00 <= r && r <= 0x9FFF }
 
 // checkLabel reports whether s is a canonical list item: canonical text,
 // non-empty, without a comma.

@@ -7,7 +7,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestRFC3797Example(t *testing.T) {
@@ -142,8 +145,36 @@ func FuzzPlainCanonical(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if plainCanonical(s) && (!utf8.ValidString(s) || CanonicalText(s) != s) {
-			t.Fatalf("plainCanonical(%q) but CanonicalText gives %q", s, CanonicalText(s))
+		if plainCanonical(s) && (!utf8.ValidString(s) || canonicalText(s) != s) {
+			t.Fatalf("plainCanonical(%q) but CanonicalText gives %q", s, canonicalText(s))
+		}
+		if CanonicalText(s) != canonicalText(s) {
+			t.Fatalf("CanonicalText(%q) = %q, without the fast path %q", s, CanonicalText(s), canonicalText(s))
 		}
 	})
+}
+
+// nfcInert claims only characters that NFC never changes or combines: no
+// canonical decomposition, combining class 0, and a boundary before (no
+// character composes with the one before it), so a string of them is NFC.
+func TestNFCInert(t *testing.T) {
+	n := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !nfcInert(r) {
+			continue
+		}
+		n++
+		p := norm.NFC.PropertiesString(string(r))
+		if p.CCC() != 0 || !p.BoundaryBefore() || p.Decomposition() != nil || !norm.NFC.IsNormalString(string(r)) {
+			t.Fatalf("U+%04X is not NFC-inert: ccc %d, boundary before %v, decomposition %q", r, p.CCC(), p.BoundaryBefore(), p.Decomposition())
+		}
+	}
+	if n != 0x80+0x9FFF-0x4E00+1 {
+		t.Fatalf("%d inert characters", n)
+	}
+	for _, s := range []string{"垣曲县老街饭店", "abc 甲乙 123"} {
+		if !plainCanonical(s) {
+			t.Errorf("plainCanonical(%q) = false", s)
+		}
+	}
 }

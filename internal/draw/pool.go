@@ -38,13 +38,17 @@ func (b *Business) check() error {
 	if err := CheckCode(b.Code); err != nil {
 		return err
 	}
-	if err := checkName("stratum of "+b.Code, b.Stratum); err != nil {
-		return err
+	// The plain predicates first: the messages are built only for a value
+	// that fails.
+	if !isName(b.Stratum) {
+		return checkName("stratum of "+b.Code, b.Stratum)
 	}
-	if err := checkText("name of "+b.Code, b.Name); err != nil {
-		return err
+	if !plainCanonical(b.Name) {
+		if err := checkText("name of "+b.Code, b.Name); err != nil {
+			return err
+		}
 	}
-	if b.Industry != "" {
+	if b.Industry != "" && (strings.Contains(b.Industry, ",") || !plainCanonical(b.Industry)) {
 		if err := checkLabel("industry of "+b.Code, b.Industry); err != nil {
 			return err
 		}
@@ -139,9 +143,24 @@ type PoolSummary struct {
 // order in which businesses are given never matters.
 func (p *Pool) Sorted() Pool {
 	q := Pool{Businesses: slices.Clone(p.Businesses), Exclusions: slices.Clone(p.Exclusions)}
-	slices.SortFunc(q.Businesses, func(a, b Business) int { return cmp.Compare(a.Code, b.Code) })
-	slices.SortFunc(q.Exclusions, func(a, b Exclusion) int { return cmp.Compare(a.Code, b.Code) })
+	slices.SortFunc(q.Businesses, compareBusinesses)
+	slices.SortFunc(q.Exclusions, compareExclusions)
 	return q
+}
+
+func compareBusinesses(a, b Business) int { return cmp.Compare(a.Code, b.Code) }
+
+func compareExclusions(a, b Exclusion) int { return cmp.Compare(a.Code, b.Code) }
+
+// inOrder returns the pool in canonical order: p itself when it already is
+// (a pool read back from its canonical text, or streamed from the store in
+// code order), else a sorted copy. Either way the caller must not change it.
+func (p *Pool) inOrder() *Pool {
+	if slices.IsSortedFunc(p.Businesses, compareBusinesses) && slices.IsSortedFunc(p.Exclusions, compareExclusions) {
+		return p
+	}
+	q := p.Sorted()
+	return &q
 }
 
 // Summarize checks the pool and computes its snapshot: a code twice, in the
@@ -154,7 +173,7 @@ func (p *Pool) Summarize() (PoolSummary, error) {
 // canonical checks the pool and returns its snapshot and, with keep, its
 // canonical text.
 func (p *Pool) canonical(keep bool) (PoolSummary, string, error) {
-	q := p.Sorted()
+	q := p.inOrder()
 	h := NewPoolHasher(keep)
 	for i := range q.Businesses {
 		if err := h.AddBusiness(&q.Businesses[i]); err != nil {
@@ -189,27 +208,42 @@ func ParsePoolText(text string) (*Pool, error) {
 	if !strings.HasPrefix(text, head) {
 		return nil, fmt.Errorf("pool text: does not start with %q", strings.TrimSpace(head))
 	}
-	p := &Pool{Businesses: []Business{}, Exclusions: []Exclusion{}}
 	rest := text[len(head):]
+	p := &Pool{Businesses: make([]Business, 0, strings.Count(rest, "\nb\t")+1), Exclusions: []Exclusion{}}
+	var f [7]string // one more than a line may have, to catch an extra field
 	for n := 2; rest != ""; n++ {
 		line, after, ok := strings.Cut(rest, "\n")
 		if !ok {
 			return nil, fmt.Errorf("pool text: line %d does not end with LF", n)
 		}
 		rest = after
-		f := strings.Split(line, "\t")
+		k := splitTabs(line, f[:])
 		switch {
-		case f[0] == "b" && len(f) == 6:
+		case f[0] == "b" && k == 6:
 			b := Business{Code: f[1], Stratum: f[2], Industry: f[3], Name: f[5]}
 			if f[4] != "" {
 				b.LastInspectors = strings.Split(f[4], ",")
 			}
 			p.Businesses = append(p.Businesses, b)
-		case f[0] == "x" && len(f) == 4:
+		case f[0] == "x" && k == 4:
 			p.Exclusions = append(p.Exclusions, Exclusion{Code: f[1], Reason: f[2], Detail: f[3]})
 		default:
 			return nil, fmt.Errorf("pool text: line %d is not a business or exclusion line", n)
 		}
 	}
 	return p, nil
+}
+
+// splitTabs splits line at its TABs into f and returns the number of
+// fields, or len(f)+1 when there are more than f holds.
+func splitTabs(line string, f []string) int {
+	for k := range f {
+		field, after, more := strings.Cut(line, "\t")
+		f[k] = field
+		if !more {
+			return k + 1
+		}
+		line = after
+	}
+	return len(f) + 1
 }

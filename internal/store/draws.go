@@ -60,7 +60,12 @@ func announcementLog(d *domain.Draw) any {
 // every visit, key, team and skip without copying them.
 func resultLog(d *domain.Draw) any {
 	js, _ := json.Marshal(d.Result)
-	sum := sha256.Sum256(js)
+	return resultLogOf(d, js)
+}
+
+// resultLogOf is resultLog given the JSON of d.Result.
+func resultLogOf(d *domain.Draw, resultJSON []byte) any {
+	sum := sha256.Sum256(resultJSON)
 	return map[string]any{"draw": d.Key, "announcement_hash": d.AnnouncementHash, "parties": d.Parties, "public_value": d.PublicValue,
 		"result": map[string]any{"seed": d.Result.Seed, "visits": len(d.Result.Visits), "unstaffed": len(d.Result.Unstaffed()), "sha256": hex.EncodeToString(sum[:])}}
 }
@@ -151,7 +156,9 @@ func (s *Store) AnnounceDraw(ctx context.Context, a domain.Actor, p domain.DrawP
 			}
 		}
 		pool, err := s.freezePool(ctx, tx, p, industryName)
-		if err != nil {
+		if bad := (invalidPool{}); errors.As(err, &bad) {
+			return drawErr(op, domain.KindInvalid, "announcement", "err", bad.Error()).Wrap(bad.error)
+		} else if err != nil {
 			return err
 		}
 		roster, salts, err := s.freezeRoster(ctx, tx, p, depts, teamDepts)
@@ -164,23 +171,19 @@ func (s *Store) AnnounceDraw(ctx context.Context, a domain.Actor, p domain.DrawP
 		}
 		key = fmt.Sprintf("%d-%s-%d", p.WindowStart.Year, p.Industry, n+1)
 		ann.Draw = key
-		hash, err := draw.Announce(&ann, pool, roster)
+		hash, err := draw.AnnounceSnapshot(&ann, pool.Summary, roster)
 		if err != nil {
 			return drawErr(op, domain.KindInvalid, "announcement", "err", err.Error()).Wrap(err)
 		}
 		params, _ := json.Marshal(p)
 		annJSON, _ := json.Marshal(ann)
-		_, poolText, err := pool.Text()
-		if err != nil {
-			return drawErr(op, domain.KindInvalid, "announcement", "err", err.Error()).Wrap(err)
-		}
 		rosterJSON, _ := json.Marshal(roster)
 		sumJSON, _ := json.Marshal(summarize(pool, roster))
 		now := s.now()
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO draws (draw_key, state, lead_department_id, industry_code, params, announcement, announcement_hash,
 pool, roster, summary, supersedes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			key, string(domain.DrawCommitting), p.Lead, p.Industry, string(params), string(annJSON), hash, poolText, string(rosterJSON), string(sumJSON),
+			key, string(domain.DrawCommitting), p.Lead, p.Industry, string(params), string(annJSON), hash, pool.Text, string(rosterJSON), string(sumJSON),
 			p.Supersedes, s.ts(now)).Scan(&id); err != nil {
 			return err
 		}
@@ -226,31 +229,58 @@ func (s *Store) drawDepartments(ctx context.Context, q querier) (map[int64]domai
 	return m, rows.Err()
 }
 
-// freezePool reads the task's scope from the entity directory.
-func (s *Store) freezePool(ctx context.Context, tx *sql.Tx, p domain.DrawParams, industryName string) (*draw.Pool, error) {
+// frozenPool is a pool as AnnounceDraw freezes it: its snapshot, its
+// canonical text (what the draw stores and the bundle's pool is read back
+// from) and its exclusions.
+type frozenPool struct {
+	Summary    draw.PoolSummary
+	Text       string
+	Exclusions []draw.Exclusion
+}
+
+// invalidPool is a value of the directory that the pool snapshot refuses
+// (e.g. a code outside the GB 32100 alphabet): the draw cannot be announced.
+type invalidPool struct{ error }
+
+// freezePool reads the task's scope from the entity directory in code
+// order and streams it through the snapshot hash, which checks every value:
+// the pool is never held as a million structs. Codes are unique in the
+// directory, so no code is both in the pool and excluded.
+func (s *Store) freezePool(ctx context.Context, tx *sql.Tx, p domain.DrawParams, industryName string) (*frozenPool, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT code, name, status, risk_class, township_code FROM entities WHERE industry_code = $1 ORDER BY code`, p.Industry)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	pool := &draw.Pool{Businesses: []draw.Business{}, Exclusions: []draw.Exclusion{}}
+	h := draw.NewPoolHasher(true)
+	pool := &frozenPool{Exclusions: []draw.Exclusion{}}
 	label := labelOf(industryName)
+	var code, name, status, risk, township string
 	for rows.Next() {
-		var code, name, status, risk, township string
 		if err := rows.Scan(&code, &name, &status, &risk, &township); err != nil {
 			return nil, err
 		}
 		if len(p.Townships) > 0 && !slices.Contains(p.Townships, township) {
 			continue
 		}
-		switch {
-		case status != string(domain.StatusActive):
+		if status != string(domain.StatusActive) {
 			pool.Exclusions = append(pool.Exclusions, draw.Exclusion{Code: code, Reason: "status_" + status})
-		default:
-			pool.Businesses = append(pool.Businesses, draw.Business{Code: code, Name: draw.CanonicalText(name), Stratum: risk, Industry: label})
+			continue
+		}
+		if err := h.AddBusiness(&draw.Business{Code: code, Name: draw.CanonicalText(name), Stratum: risk, Industry: label}); err != nil {
+			return nil, invalidPool{err}
 		}
 	}
-	return pool, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range pool.Exclusions {
+		if err := h.AddExclusion(&pool.Exclusions[i]); err != nil {
+			return nil, invalidPool{err}
+		}
+	}
+	pool.Summary, pool.Text = h.Summary(), h.Text()
+	return pool, nil
 }
 
 // labelOf makes an industry name or an inspector's label a canonical label.
@@ -313,10 +343,10 @@ type drawSummary struct {
 	RosterExclusions map[string]int `json:"roster_exclusions"`
 }
 
-func summarize(pool *draw.Pool, roster *draw.Roster) drawSummary {
+func summarize(pool *frozenPool, roster *draw.Roster) drawSummary {
 	s := drawSummary{PoolStrata: map[string]int{}, Exclusions: map[string]int{}, RosterDepts: map[string]int{}, RosterExclusions: map[string]int{}}
-	for _, b := range pool.Businesses {
-		s.PoolStrata[b.Stratum]++
+	for stratum, n := range pool.Summary.Strata {
+		s.PoolStrata[stratum] = n
 	}
 	for _, x := range pool.Exclusions {
 		s.Exclusions[x.Reason]++
@@ -728,11 +758,11 @@ func (s *Store) ExecuteDraw(ctx context.Context, a domain.Actor, key string) (*d
 			string(domain.DrawExecuted), string(res), s.ts(now), d.ID); err != nil {
 			return err
 		}
-		d, err = loadDraw(ctx, tx, key)
-		if err != nil {
-			return err
-		}
-		if _, err := s.logAppend(ctx, tx, LogRecord{Type: logDrawResult, Version: 1, Key: key, Body: resultLog(d)}); err != nil {
+		// The log record is built from what was just written, as the
+		// monitor rebuilds it from the stored draw (resultLog): reading a
+		// result of a hundred thousand visits back would only parse it again.
+		d.Result = &bundle.Result
+		if _, err := s.logAppend(ctx, tx, LogRecord{Type: logDrawResult, Version: 1, Key: key, Body: resultLogOf(d, res)}); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, auditRec{Action: "draw.execute", ObjectType: "draw", ObjectKey: key, Dept: d.LeadDepartmentID,

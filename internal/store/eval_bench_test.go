@@ -108,28 +108,33 @@ func BenchmarkEvalAtScale(b *testing.B) {
 		}
 	}
 	b.Run("dashboard_after_write", func(b *testing.B) {
+		defer cpuTime(b)()
 		for b.Loop() {
 			write(b)
 			dashboard(b, metrics.Filter{})
 		}
 	})
 	b.Run("dashboard", func(b *testing.B) {
+		defer cpuTime(b)()
 		for b.Loop() {
 			dashboard(b, metrics.Filter{})
 		}
 	})
 	b.Run("dashboard_industry", func(b *testing.B) {
+		defer cpuTime(b)()
 		for b.Loop() {
 			dashboard(b, metrics.Filter{Industry: "catering"})
 		}
 	})
 	b.Run("annual_summary_after_write", func(b *testing.B) {
+		defer cpuTime(b)()
 		for b.Loop() {
 			write(b)
 			annual(b)
 		}
 	})
 	b.Run("annual_summary", func(b *testing.B) {
+		defer cpuTime(b)()
 		for b.Loop() {
 			annual(b)
 		}
