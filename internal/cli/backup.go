@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
+	"github.com/yiyeyicha/yiyeyicha/internal/translog"
 )
 
 const backupUsage = `Usage: yiyeyicha backup FILE --db DB
@@ -22,11 +24,17 @@ keeps running. FILE must not exist yet; it appears only when complete.
 
 Prints each table's row count and content digest (校验和); restore checks
 the restored database against them.
+
+The transparency log's signing key (日志签名密钥) is NOT in the backup: it
+is a secret, and a backup travels further than the server (other disks,
+other people). backup names the key file (DB.logkey beside a SQLite file,
+or --log-key): copy it once, separately, to a safe place (docs/operator.md).
 `
 
 func (m *Main) runBackup(ctx context.Context, args []string) error {
 	f := m.newFlags("backup", backupUsage)
 	db := f.DB()
+	logKey := f.String("log-key", "YIYEYICHA_LOG_KEY", "", "the transparency log's signing key file, named in the reminder that it is not in the backup")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -60,7 +68,28 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 	fmt.Fprintln(m.Stdout, m.printer().T("ops.backup.done", "file", pos[0], "engine", info.Engine,
 		"version", info.SchemaVersion, "rows", totalRows(info), "mib", fmt.Sprintf("%.1f", float64(size)/(1<<20)),
 		"elapsed", time.Since(start).Round(time.Millisecond)))
+	m.remindLogKey(*db, *logKey)
 	return nil
+}
+
+// remindLogKey tells the operator that the log's signing key is not in the
+// backup and where it is. It stays out by design: whoever holds a backup
+// and the key could sign a rewritten log, and the key never changes, so
+// one separate copy in a safe place is enough.
+func (m *Main) remindLogKey(dsn, path string) {
+	p := m.printer()
+	if path == "" && !strings.Contains(dsn, "://") {
+		path = translog.KeyPath(dsn)
+	}
+	if path == "" {
+		fmt.Fprintln(m.Stdout, p.T("ops.backup.log_key_unknown"))
+		return
+	}
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintln(m.Stdout, p.T("ops.backup.log_key_missing", "file", path))
+		return
+	}
+	fmt.Fprintln(m.Stdout, p.T("ops.backup.log_key", "file", path))
 }
 
 const restoreUsage = `Usage: yiyeyicha restore FILE --db DB

@@ -41,6 +41,14 @@ func TestBackupRestore(t *testing.T) {
 			if r.code != 0 || !strings.Contains(r.stdout, "Backup written") || !strings.Contains(r.stdout, "entities") {
 				t.Fatalf("backup: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
+			// The log key is not in the backup, and backup says where it is.
+			wantKey := "the transparency log's signing key " + src + ".logkey"
+			if engine == "postgres" {
+				wantKey = "the transparency log's signing key (the --log-key file"
+			}
+			if !strings.Contains(r.stdout, wantKey) {
+				t.Errorf("backup does not remind of the log key (%q):\n%s", wantKey, r.stdout)
+			}
 			backupTable := tableLines(r.stdout)
 			if r := run(t, nil, "backup", file, "--db", src); r.code != ExitError || !strings.Contains(r.stderr, "已存在") {
 				t.Errorf("backup over an existing file: exit %d\n%s", r.code, r.stderr)
@@ -81,7 +89,7 @@ func TestBackupRestore(t *testing.T) {
 func tableLines(out string) []string {
 	var lines []string
 	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "Backup written") || strings.HasPrefix(l, "Restored into") || l == "" {
+		if strings.HasPrefix(l, "Backup written") || strings.HasPrefix(l, "Not in the backup") || strings.HasPrefix(l, "Restored into") || l == "" {
 			continue
 		}
 		lines = append(lines, l)

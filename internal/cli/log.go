@@ -272,13 +272,17 @@ func (m *Main) runLogCheckpoint(ctx context.Context, args []string) error {
 	return nil
 }
 
-const logVerifyUsage = `Usage: yiyeyicha log verify (--db DB | --url URL --verifier KEY) [--checkpoint FILE [--update]] [INDEX ...]
+const logVerifyUsage = `Usage: yiyeyicha log verify (--db DB | --url URL --verifier KEY) [--checkpoint FILE [--update]] [--witness KEY] [INDEX ...]
 
 Checks the transparency log (公示日志):
   - the latest checkpoint is signed by the log key;
   - with --checkpoint FILE: the log is an append-only extension of the saved
     checkpoint (consistency proof): nothing published was removed or changed;
     --update then saves the latest checkpoint in FILE;
+  - with --witness KEY (a witness's verifier key, e.g. the discipline
+    office's 纪检): the latest checkpoint carries that witness's valid
+    co-signature (见证签名), so the witness saw the very tree verified here;
+    a log grown since the last 'log cosign' fails until it co-signs again;
   - each INDEX: that record is in the log (inclusion proof); it is printed;
   - with --db: every record is rebuilt from the published tables and
     compared with its leaf (monitor); each record whose published row was
@@ -291,9 +295,16 @@ func (m *Main) runLogVerify(ctx context.Context, args []string) error {
 	sf := f.logSource()
 	saved := f.String("checkpoint", "", "", "a checkpoint saved earlier ('log checkpoint -o FILE')")
 	update := f.Bool("update", "", false, "after a successful check, save the latest checkpoint in the --checkpoint file")
+	witness := f.String("witness", "", "", "a witness's verifier key: require its co-signature on the latest checkpoint")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
+	}
+	var wv note.Verifier
+	if *witness != "" {
+		if wv, err = note.NewVerifier(strings.TrimSpace(*witness)); err != nil {
+			return m.usageErr(f.cmd, "translog.err.bad_verifier")
+		}
 	}
 	var indexes []int64
 	for _, a := range pos {
@@ -326,6 +337,14 @@ func (m *Main) runLogVerify(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(m.Stdout, p.T("translog.cli.checkpoint", "size", t.N, "hash", t.Hash.String()))
 	bad := 0
+	if wv != nil {
+		if err := translog.CheckWitnessed(msg, v, wv); err != nil {
+			m.errorLine(p.T("translog.cli.not_witnessed", "name", wv.Name(), "size", t.N, "err", err.Error()))
+			bad++
+		} else {
+			fmt.Fprintln(m.Stdout, p.T("translog.cli.witnessed", "name", wv.Name(), "size", t.N))
+		}
+	}
 	if *saved != "" {
 		if err := translog.VerifyExtension(ctx, src, old, t); err != nil {
 			m.errorLine(p.T("translog.cli.not_extension", "old", old.N, "err", err.Error()))

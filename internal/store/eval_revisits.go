@@ -100,6 +100,10 @@ VALUES ($1, $2, $3, $4, $5) RETURNING id`, year, string(ann), d.Hash, d.Commitme
 				return err
 			}
 		}
+		if _, err := s.logAppend(ctx, tx, LogRecord{Type: logRevisitAnnouncement, Version: 1, Key: strconv.FormatInt(d.ID, 10),
+			Body: revisitAnnouncementLog(d.Announcement, d.Hash, d.Commitment)}); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, auditRec{Action: "eval.revisit.announce", ObjectType: "revisit_draw", ObjectKey: strconv.FormatInt(d.ID, 10),
 			After: map[string]any{"announcement": d.Announcement, "hash": d.Hash, "commitment": d.Commitment}})
 	})
@@ -144,11 +148,16 @@ func (s *Store) DrawRevisits(ctx context.Context, a domain.Actor, id int64, secr
 			d.Secret, d.PublicSources, d.PublicKey, d.Seed, s.ts(now), d.DrawnBy, id); err != nil {
 			return err
 		}
+		picks := make([]revisitPickLog, 0, len(smp.Picks))
 		for i, p := range smp.Picks {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO revisits (draw_id, visit_id, position, key) VALUES ($1, $2, $3, $4)`, id, p.ID, i, p.Key); err != nil {
 				return err
 			}
 			d.Revisits = append(d.Revisits, Revisit{VisitID: p.ID, Code: p.Code, Key: p.Key})
+			picks = append(picks, revisitPickLog{VisitID: p.ID, Code: p.Code, Key: p.Key})
+		}
+		if _, err := s.logAppend(ctx, tx, LogRecord{Type: logRevisitSample, Version: 1, Key: strconv.FormatInt(id, 10), Body: revisitSampleLog(d, picks)}); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, a, auditRec{Action: "eval.revisit.draw", ObjectType: "revisit_draw", ObjectKey: strconv.FormatInt(id, 10),
 			After: map[string]any{"seed": d.Seed, "public_key": d.PublicKey, "picks": smp.Picks}})

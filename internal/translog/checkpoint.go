@@ -112,3 +112,20 @@ func CheckInclusion(t tlog.Tree, index int64, leaf []byte, proof tlog.RecordProo
 	}
 	return nil
 }
+
+// CheckWitnessed checks that the checkpoint msg, signed by the log
+// (logVerifier), also carries a valid co-signature of witness: the witness
+// saw this very tree, so the log cannot show others a different one
+// without the witness's signature being missing there.
+func CheckWitnessed(msg []byte, logVerifier, witness note.Verifier) error {
+	n, err := note.Open(msg, note.VerifierList(logVerifier, witness))
+	if err != nil {
+		return fmt.Errorf("translog: checkpoint: %w", err)
+	}
+	for _, s := range n.Sigs {
+		if s.Name == witness.Name() && s.Hash == witness.KeyHash() {
+			return nil
+		}
+	}
+	return fmt.Errorf("translog: the checkpoint carries no co-signature of %s", witness.Name())
+}
