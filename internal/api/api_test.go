@@ -331,12 +331,16 @@ func TestMe(t *testing.T) {
 			role    domain.Role
 			actions []domain.Action
 		}{
-			{"office", domain.RoleOffice, slices.DeleteFunc(slices.Clone(domain.Actions), func(a domain.Action) bool { return a == domain.ActDrawEntropy })},
+			{"office", domain.RoleOffice, slices.DeleteFunc(slices.Clone(domain.Actions), func(a domain.Action) bool {
+				return a == domain.ActDrawEntropy || a == domain.ActEnterResult || a == domain.ActCloseVisit || a == domain.ActPublishResult
+			})},
 			{"deptA", domain.RoleDepartment, []domain.Action{domain.ActViewDirectory, domain.ActEditInspector, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens,
 				domain.ActViewLists, domain.ActEditCatalogue, domain.ActDraftList, domain.ActEditListPart, domain.ActConfirmPart,
 				domain.ActViewDashboard, domain.ActRespondBulletin, domain.ActFileSummary, domain.ActSubmitCase, domain.ActRunDraw, domain.ActDrawEntropy,
-				domain.ActViewPlans, domain.ActDraftTask, domain.ActDrawBatch, domain.ActDispatch}},
-			{"inspector", domain.RoleInspector, []domain.Action{domain.ActViewDirectory, domain.ActManageTokens, domain.ActViewLists, domain.ActViewPlans}},
+				domain.ActViewPlans, domain.ActDraftTask, domain.ActDrawBatch, domain.ActDispatch,
+				domain.ActEnterResult, domain.ActCloseVisit, domain.ActPublishResult}},
+			{"inspector", domain.RoleInspector, []domain.Action{domain.ActViewDirectory, domain.ActManageTokens, domain.ActViewLists, domain.ActViewPlans,
+				domain.ActEnterResult, domain.ActCloseVisit}},
 			{"discipline", domain.RoleDiscipline, []domain.Action{domain.ActViewDirectory, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens, domain.ActViewLists,
 				domain.ActViewDashboard, domain.ActRevisit, domain.ActViewSalts, domain.ActViewPlans}},
 		} {

@@ -41,6 +41,15 @@ func TestCanMatrix(t *testing.T) {
 	for _, act := range []Action{ActViewDashboard, ActRevisit} {
 		want["discipline"][act] = cell{true, true}
 	}
+	// The inspection (issue 6): the office keeps the settings; a
+	// department enters, signs, closes (as lead) and publishes its own
+	// part; an inspector enters and closes for their department.
+	want["office"][ActEditInspectConf] = cell{true, true}
+	for _, act := range []Action{ActEnterResult, ActCloseVisit, ActPublishResult} {
+		want["department"][act] = cell{true, false}
+	}
+	want["inspector"][ActEnterResult] = cell{true, false}
+	want["inspector"][ActCloseVisit] = cell{true, false}
 	actors := map[string]Actor{"office": office, "department": dept, "inspector": insp, "discipline": disc, "anonymous": anon}
 	for name, a := range actors {
 		for _, act := range Actions {

@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // Actor is who is doing something: a logged-in user, an API token's owner,
 // or the system itself (CLI, demo generator). Every store method that reads
 // or writes the directories takes one, and asks Can before it acts.
@@ -89,7 +91,8 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 	ActViewLists, ActEditCatalogue, ActDraftList, ActEditListPart, ActConfirmPart, ActPublishList,
 	ActViewDashboard, ActViewCalibration, ActEditEvalConfig, ActIssueBulletin, ActRespondBulletin, ActFileSummary, ActSubmitCase, ActPublishCase, ActRevisit,
 	ActRunDraw, ActDrawEntropy, ActViewSalts,
-	ActViewPlans, ActDraftTask, ActFilePlan, ActDrawBatch, ActDispatch}
+	ActViewPlans, ActDraftTask, ActFilePlan, ActDrawBatch, ActDispatch,
+	ActEnterResult, ActCloseVisit, ActPublishResult, ActEditInspectConf}
 
 // Can reports whether a may perform act on something owned by department
 // dept (0 when the object belongs to no department). This is the one place
@@ -116,7 +119,12 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 // Every staff role reads the plans; a lead department drafts, draws and
 // dispatches its own tasks; only the office files, publishes and decides
 // on adjustments.
+// Results are entered, signed, closed and published by the departments
+// themselves (canInspect), never by the office ("谁检查、谁录入、谁公开").
 func Can(a Actor, act Action, dept int64) bool {
+	if slices.Contains(inspectionActs, act) {
+		return canInspect(a, act, dept)
+	}
 	switch a.Role {
 	case RoleOffice:
 		return act != ActDrawEntropy

@@ -24,6 +24,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/yiyeyicha/yiyeyicha/internal/attach"
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
 
@@ -60,6 +61,8 @@ type Store struct {
 	now func() time.Time
 
 	evalCache evalCache // the evaluation's facts per year (eval_cache.go)
+
+	blobs attach.Blobs // attachment bytes (inspect_attach.go); nil refuses attaching
 }
 
 // Open connects to dsn: a SQLite file path (or file: URI), or a
