@@ -85,6 +85,9 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if _, err := m.loadLogKey(*db, kf); err != nil {
 		return err
 	}
+	if err := m.attachFiles(ctx, st, *db, ""); err != nil {
+		return err
+	}
 	if err := m.serve(st, *addr, *public, false); err != nil {
 		return err
 	}

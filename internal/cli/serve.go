@@ -18,7 +18,7 @@ import (
 // loopback interface, so that nothing is exposed by accident.
 const DefaultAddr = "127.0.0.1:8080"
 
-const serveUsage = `Usage: yiyeyicha serve --db DB [--addr ADDR] [--public-addr ADDR] [--migrate]
+const serveUsage = `Usage: yiyeyicha serve --db DB [--addr ADDR] [--public-addr ADDR] [--files DIR] [--migrate]
 
 Serves the platform: the public portal (公示门户) at /, the staff side
 (工作人员端) behind /login, the JSON API v1 at /api/v1/ and GET /healthz.
@@ -40,6 +40,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	migrate := f.Bool("migrate", "YIYEYICHA_MIGRATE", false, "apply pending migrations before serving (数据库迁移)")
 	secure := f.Bool("secure-cookies", "YIYEYICHA_SECURE_COOKIES", false, "mark session cookies Secure (set when served behind HTTPS)")
 	kf := f.logKey()
+	files := f.files()
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -52,6 +53,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	if _, err := m.loadLogKey(*db, kf); err != nil {
+		return err
+	}
+	if err := m.attachFiles(ctx, st, *db, *files); err != nil {
 		return err
 	}
 	return m.serve(st, *addr, *public, *secure)

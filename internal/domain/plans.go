@@ -592,6 +592,7 @@ type Visit struct {
 	EntityID         int64        `json:"entity_id"`
 	EntityCode       string       `json:"entity_code"`
 	EntityName       string       `json:"entity_name"`
+	TownshipCode     string       `json:"township_code"`
 	RiskClass        RiskClass    `json:"risk_class"` // at dispatch
 	Year             int          `json:"year"`
 	LeadDepartmentID int64        `json:"lead_department_id"` // of the task that created it
@@ -706,6 +707,9 @@ type VisitFilter struct {
 	DepartmentID int64 // visits with a part of this department
 	InspectorID  int64 // visits this inspector is assigned to
 	EntityID     int64
+	Township     string     // visits of businesses in this township
+	State        VisitState // visits in this state
+	ByDate       bool       // soonest window first (the inspector's workbench), not newest first
 	Page         Page
 }
 

@@ -385,10 +385,10 @@ func (s *Store) burden(ctx context.Context, year int) (*domain.Burden, error) {
 
 // --- visits ---------------------------------------------------------------------
 
-const visitCols = `v.id, v.entity_id, e.code, e.name, v.risk_class, v.year, v.lead_department_id, v.start_on, v.end_on, v.state, v.created_at`
+const visitCols = `v.id, v.entity_id, e.code, e.name, e.township_code, v.risk_class, v.year, v.lead_department_id, v.start_on, v.end_on, v.state, v.created_at`
 
 func scanVisit(sc interface{ Scan(...any) error }, v *domain.Visit) error {
-	return sc.Scan(&v.ID, &v.EntityID, &v.EntityCode, &v.EntityName, &v.RiskClass, &v.Year, &v.LeadDepartmentID,
+	return sc.Scan(&v.ID, &v.EntityID, &v.EntityCode, &v.EntityName, &v.TownshipCode, &v.RiskClass, &v.Year, &v.LeadDepartmentID,
 		dateCol{&v.Window.Start}, dateCol{&v.Window.End}, &v.State, timeCol{&v.CreatedAt})
 }
 
@@ -432,15 +432,25 @@ func (s *Store) ListVisits(ctx context.Context, a domain.Actor, f domain.VisitFi
 	if f.EntityID != 0 {
 		where = append(where, "v.entity_id = "+args.add(f.EntityID))
 	}
+	if f.Township != "" {
+		where = append(where, "v.entity_id IN (SELECT id FROM entities WHERE township_code = "+args.add(f.Township)+")")
+	}
+	if f.State != "" {
+		where = append(where, "v.state = "+args.add(string(f.State)))
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	order := " ORDER BY v.id DESC"
+	if f.ByDate {
+		order = " ORDER BY v.start_on, e.township_code, v.id"
 	}
 	p := f.Page.Norm()
 	out := &domain.List[domain.Visit]{Page: p.Number, Size: p.Size, Items: []domain.Visit{}}
 	nargs := len(args)
 	rows, err := s.read.QueryContext(ctx, "SELECT "+visitCols+" FROM visits v JOIN entities e ON e.id = v.entity_id"+cond+
-		" ORDER BY v.id DESC LIMIT "+args.add(p.Size)+" OFFSET "+args.add(p.Offset()), args...)
+		order+" LIMIT "+args.add(p.Size)+" OFFSET "+args.add(p.Offset()), args...)
 	if err != nil {
 		return nil, internal(op, err)
 	}

@@ -22,7 +22,6 @@ const (
 	pageTaskShow       = "task_show"
 	pageAdjustmentList = "adjustment_list"
 	pageVisitList      = "visit_list"
-	pageVisitShow      = "visit_show"
 	pageInbox          = "inbox"
 	pagePortalPlans    = "portal_plans"
 	pagePortalPlan     = "portal_plan"
@@ -50,7 +49,6 @@ func (s *Server) plansRoutes(mux *http.ServeMux) {
 	staff("POST /staff/adjustments/{id}/{action}", s.adjustmentAction)
 	staff("POST /staff/batches/{id}/{action}", s.batchAction)
 	staff("GET /staff/visits", s.listVisits)
-	staff("GET /staff/visits/{id}", s.showVisit)
 	staff("GET /staff/inbox", s.showInbox)
 	staff("POST /staff/inbox/read", s.markNoticesRead)
 }

@@ -12,11 +12,12 @@ import (
 // this year (the burden ledger, 无事不扰).
 type businessData struct {
 	*domain.PublicEntity
-	Burden *store.EntityBurden
+	Burden      *store.EntityBurden
+	Inspections []domain.PublicInspection // published results (一公开), newest first
 }
 
 // showBusiness is a business's public page: registration facts only, never
-// its risk class.
+// its risk class; and every inspection with a published result.
 func (s *Server) showBusiness(w http.ResponseWriter, r *http.Request) {
 	code := validate.NormalizeCode(r.PathValue("code"))
 	if !plausibleCode(code) {
@@ -34,7 +35,12 @@ func (s *Server) showBusiness(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
-	pg := s.newPage(r, nil, "", &businessData{PublicEntity: e, Burden: burden})
+	ins, err := s.store.PublicInspections(r.Context(), e.Code)
+	if err != nil {
+		s.fail(w, r, nil, err)
+		return
+	}
+	pg := s.newPage(r, nil, "", &businessData{PublicEntity: e, Burden: burden, Inspections: ins})
 	pg.Title = e.Name
 	pg.Nav = "search"
 	s.render(w, r, http.StatusOK, pageBusiness, pg)

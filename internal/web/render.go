@@ -55,7 +55,7 @@ var requiredPages = []string{
 	pageEntityList, pageEntityShow, pageEntityForm, pageInspectorList, pageInspectorShow, pageInspectorForm,
 	pageImportUpload, pageImportPreview, pageImportDone, pageUserList, pageDepartmentList, pageDepartmentForm,
 	pageAuditList, pagePassword, pageTokens, pageDrawList, pageDrawShow,
-	pagePlanList, pagePlanShow, pageTaskForm, pageTaskShow, pageAdjustmentList, pageVisitList, pageVisitShow, pageInbox, pagePortalPlans, pagePortalPlan,
+	pagePlanList, pagePlanShow, pageTaskForm, pageTaskShow, pageAdjustmentList, pageVisitList, pageInbox, pagePortalPlans, pagePortalPlan,
 }
 
 // parsePages parses every page under templates/pages together with the

@@ -221,6 +221,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	staff("POST /staff/tokens/{id}/revoke", s.revokeToken)
 
 	s.plansRoutes(mux)
+	s.inspectRoutes(mux)
 
 	s.workdayRoutes(mux)
 	s.listsRoutes(mux)

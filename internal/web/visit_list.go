@@ -36,57 +36,6 @@ func (s *Server) listVisits(w http.ResponseWriter, r *http.Request, sess *sessio
 	s.render(w, r, http.StatusOK, pageVisitList, pg)
 }
 
-type visitShowData struct {
-	Visit *domain.Visit
-	Ref   *reference
-	Items map[int64]string // item ID → name, from the tasks' joint-list versions
-}
-
-// showVisit is one joint visit: the business, the batches (tasks) it
-// serves, each department's part with its items, and the team.
-func (s *Server) showVisit(w http.ResponseWriter, r *http.Request, sess *session) {
-	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	v, err := s.store.GetVisit(ctx, sess.Actor, id)
-	if err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	data := &visitShowData{Visit: v, Items: map[int64]string{}}
-	if data.Ref, err = s.reference(ctx); err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	seen := map[int64]bool{}
-	for _, b := range v.Batches {
-		if seen[b.TaskID] {
-			continue
-		}
-		seen[b.TaskID] = true
-		t, err := s.store.GetTask(ctx, sess.Actor, b.TaskID)
-		if err != nil {
-			s.fail(w, r, sess, err)
-			return
-		}
-		ver, err := s.store.GetJointListVersion(ctx, domain.Actor{}, t.ListVersionID)
-		if err != nil {
-			s.fail(w, r, sess, err)
-			return
-		}
-		for _, it := range ver.Items() {
-			data.Items[it.ItemID] = it.Name
-		}
-	}
-	pg := s.newPage(r, sess, "", data)
-	pg.Title = v.EntityName
-	pg.Nav = "visits"
-	s.render(w, r, http.StatusOK, pageVisitShow, pg)
-}
-
 type inboxData struct {
 	Notices *domain.List[domain.Notice]
 	Pager   pager

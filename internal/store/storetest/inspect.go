@@ -30,6 +30,12 @@ type VisitWorld struct {
 // parts (two items each) and both inspectors.
 func SeedVisits(t testing.TB, s *store.Store, n int) *VisitWorld {
 	t.Helper()
+	return SeedVisitsOn(t, s, Seed(t, s), n)
+}
+
+// SeedVisitsOn is SeedVisits on a store Seed has already filled with f.
+func SeedVisitsOn(t testing.TB, s *store.Store, f *Fixture, n int) *VisitWorld {
+	t.Helper()
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()
@@ -37,7 +43,6 @@ func SeedVisits(t testing.TB, s *store.Store, n int) *VisitWorld {
 			t.Fatalf("storetest.SeedVisits: %v", err)
 		}
 	}
-	f := Seed(t, s)
 	w := &VisitWorld{F: f, List: SeedJointList(t, s, f, "catering")}
 	for i := range n {
 		code, _ := validate.MakeCreditCode("92", "140827", fmt.Sprintf("JC%06d", i))

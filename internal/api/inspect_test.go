@@ -1,0 +1,190 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/yiyeyicha/yiyeyicha/internal/attach"
+	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/store"
+	"github.com/yiyeyicha/yiyeyicha/internal/store/storetest"
+)
+
+// inspectFixture is the API over storetest.SeedVisits with tokens for the
+// office, both departments' staff (deptA leads), both inspectors on the
+// team and the discipline office.
+func inspectFixture(t *testing.T, s *store.Store) (*fixture, *storetest.VisitWorld) {
+	t.Helper()
+	w := storetest.SeedVisits(t, s, 1)
+	blobs, err := attach.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetBlobs(blobs)
+	f := &fixture{t: t, s: s, h: New(s, slogTo(testLog{t})), tokens: map[string]string{}, deptA: w.F.Dept.ID, deptB: w.F.OtherDept.ID}
+	for who, a := range map[string]domain.Actor{"office": w.F.Office, "deptA": w.F.DeptStaff, "deptB": w.F.OtherStaff,
+		"inspA": w.InspActors[0], "inspB": w.InspActors[1], "discipline": w.F.Discipline} {
+		tok, err := s.CreateToken(t.Context(), a, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.tokens[who] = tok
+	}
+	return f, w
+}
+
+func TestInspectionAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f, w := inspectFixture(t, s)
+		v := w.Visits[0]
+		vid := strconv.FormatInt(v.ID, 10)
+		in := decode[domain.Inspection](t, f.do(req{method: "GET", url: "/api/v1/visits/" + vid + "/inspection", who: "inspB"}))
+		lead, co := in.Parts[0], in.Parts[1]
+		lid, cid := strconv.FormatInt(lead.ID, 10), strconv.FormatInt(co.ID, 10)
+		results := func(p domain.InspectPart) string {
+			var rs []domain.ResultInput
+			for i, it := range p.Items {
+				r := domain.ResultInput{ItemID: it.ItemID, Result: "符合"}
+				if i == 0 && p.ID == lead.ID {
+					r.Result, r.Rule = "不符合", it.LegalBasis
+				}
+				rs = append(rs, r)
+			}
+			b, _ := json.Marshal(ResultsBody{Results: rs})
+			return string(b)
+		}
+
+		// Role × action: who may do what to the lead department's part and the visit.
+		for _, tc := range []struct {
+			method, url, body string
+			want              map[string]int // caller → status; the last one allowed changes state
+		}{
+			{"GET", "/api/v1/visits/" + vid + "/inspection", "", map[string]int{"": 401, "office": 200, "deptA": 200, "deptB": 200, "inspA": 200, "inspB": 200, "discipline": 200}},
+			{"GET", "/api/v1/inspect/visits", "", map[string]int{"": 401, "office": 200, "deptA": 200, "inspB": 200, "discipline": 200}},
+			{"PUT", "/api/v1/parts/" + lid + "/results", results(lead), map[string]int{"": 401, "office": 403, "deptB": 403, "inspB": 403, "discipline": 403, "inspA": 204}},
+			{"PUT", "/api/v1/parts/" + cid + "/results", results(co), map[string]int{"deptA": 403, "inspA": 403, "inspB": 204}},
+			{"POST", "/api/v1/parts/" + lid + "/sign", "", map[string]int{"": 401, "office": 403, "deptB": 403, "inspB": 403, "discipline": 403, "inspA": 204}},
+			{"POST", "/api/v1/visits/" + vid + "/close", `{"category":"ordered_rectify","disposal":"none"}`, map[string]int{"deptA": 409}},
+			{"POST", "/api/v1/parts/" + cid + "/sign", "", map[string]int{"deptA": 403, "deptB": 204}},
+			{"POST", "/api/v1/parts/" + lid + "/publish", "", map[string]int{"": 401, "office": 403, "deptB": 403, "inspA": 403, "discipline": 403, "deptA": 200}},
+			{"POST", "/api/v1/visits/" + vid + "/close", `{"category":"no_problem","disposal":"none"}`, map[string]int{"deptA": 422}},
+			{"POST", "/api/v1/visits/" + vid + "/close", `{"category":"ordered_rectify","disposal":"rectify","disposal_text":"责令整改","rectify_due":"2099-01-31"}`,
+				map[string]int{"": 401, "office": 403, "deptB": 403, "inspB": 403, "discipline": 403, "deptA": 200}},
+			{"PUT", "/api/v1/inspect/settings", `{"publish_days":20,"warn_days":3}`, map[string]int{"": 401, "deptA": 403, "inspA": 403, "discipline": 403, "office": 200}},
+			{"GET", "/api/v1/public/entities/" + v.EntityCode + "/inspections", "", map[string]int{"": 200}},
+		} {
+			callers := make([]string, 0, len(tc.want))
+			for who := range tc.want {
+				callers = append(callers, who)
+			}
+			// Refusals first, then the allowed caller.
+			sort.Slice(callers, func(i, j int) bool { return tc.want[callers[i]] > tc.want[callers[j]] })
+			for _, who := range callers {
+				got := f.do(req{method: tc.method, url: tc.url, who: who, body: tc.body})
+				if got.Code != tc.want[who] {
+					t.Errorf("%s %s as %q: %d, want %d: %s", tc.method, tc.url, who, got.Code, tc.want[who], got.Body)
+				}
+			}
+		}
+		due := decode[[]domain.PublicationDue](t, f.do(req{method: "GET", url: "/api/v1/publications/due", who: "deptB"}))
+		if len(due) != 1 || due[0].PartID != co.ID || due[0].DueOn.IsZero() {
+			t.Errorf("deptB's publications due = %+v", due)
+		}
+		pub := decode[[]domain.PublicInspection](t, f.do(req{method: "GET", url: "/api/v1/public/entities/" + v.EntityCode + "/inspections"}))
+		if len(pub) != 1 || len(pub[0].Parts) != 1 || pub[0].Category != domain.CatRectified || pub[0].Parts[0].LogIndex < 0 || len(pub[0].Team) != 2 {
+			t.Fatalf("public inspections = %+v", pub)
+		}
+		raw := f.do(req{method: "GET", url: "/api/v1/public/entities/" + v.EntityCode + "/inspections"}).Body.String()
+		if strings.Contains(raw, "13900000000") || strings.Contains(raw, "inspector_id") {
+			t.Errorf("public answer carries inspectors' private data: %s", raw)
+		}
+	})
+}
+
+func TestAttachmentAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f, w := inspectFixture(t, s)
+		in, _ := s.Inspection(t.Context(), w.F.Office, w.Visits[0].ID)
+		url := fmt.Sprintf("/api/v1/parts/%d/attachments", in.Parts[0].ID)
+		var b bytes.Buffer
+		png.Encode(&b, image.NewGray(image.Rect(0, 0, 8, 8)))
+		zh := map[string]string{"Accept-Language": "zh-CN", "Content-Type": "application/octet-stream"}
+		got := f.do(req{method: "POST", url: url + "?filename=setup.exe", who: "inspA", body: "MZ\x90\x00 not a photo", header: zh})
+		if got.Code != 422 || !strings.Contains(got.Body.String(), "不接受此类文件") {
+			t.Errorf("executable: %d %s", got.Code, got.Body)
+		}
+		got = f.do(req{method: "POST", url: url + "?filename=p.png", who: "inspB", body: b.String(), header: zh})
+		if got.Code != 403 {
+			t.Errorf("other department's inspector: %d", got.Code)
+		}
+		if in, _ := s.Inspection(t.Context(), w.F.Office, w.Visits[0].ID); len(in.Attachments) != 0 {
+			t.Fatalf("refused uploads stored %d rows", len(in.Attachments))
+		}
+		got = f.do(req{method: "POST", url: url + "?filename=%E5%90%8E%E5%8E%A8.png&item_id=" + strconv.FormatInt(in.Parts[0].Items[0].ItemID, 10), who: "inspA", body: b.String(), header: zh})
+		if got.Code != 201 {
+			t.Fatalf("upload: %d %s", got.Code, got.Body)
+		}
+		x := decode[domain.Attachment](t, got)
+		if x.Name != "后厨.png" || x.MediaType != "image/png" || x.Size != int64(b.Len()) {
+			t.Errorf("attachment = %+v", x)
+		}
+		dl := f.do(req{method: "GET", url: "/api/v1/attachments/" + strconv.FormatInt(x.ID, 10), who: "discipline"})
+		if dl.Code != 200 || dl.Body.String() != b.String() || dl.Header().Get("X-Content-SHA256") != x.SHA256 {
+			t.Errorf("download: %d", dl.Code)
+		}
+	})
+}
+
+// TestInspectSchemasMatchTypes checks the inspection's schemas in the
+// OpenAPI document against the Go types the API answers with.
+func TestInspectSchemasMatchTypes(t *testing.T) {
+	doc, _ := loadDoc(t)
+	for name, typ := range map[string]reflect.Type{
+		"ResultInput":      reflect.TypeFor[domain.ResultInput](),
+		"ResultsBody":      reflect.TypeFor[ResultsBody](),
+		"ItemResult":       reflect.TypeFor[domain.ItemResult](),
+		"ChecklistItem":    reflect.TypeFor[domain.ChecklistItem](),
+		"SignOff":          reflect.TypeFor[domain.SignOff](),
+		"InspectPart":      reflect.TypeFor[domain.InspectPart](),
+		"JointRecord":      reflect.TypeFor[domain.JointRecord](),
+		"CloseInput":       reflect.TypeFor[domain.CloseInput](),
+		"Attachment":       reflect.TypeFor[domain.Attachment](),
+		"NoticeInspector":  reflect.TypeFor[domain.NoticeInspector](),
+		"Inspection":       reflect.TypeFor[domain.Inspection](),
+		"PublishResult":    reflect.TypeFor[PublishResult](),
+		"InspectSettings":  reflect.TypeFor[domain.InspectSettings](),
+		"PublicationDue":   reflect.TypeFor[domain.PublicationDue](),
+		"PublicItem":       reflect.TypeFor[domain.PublicItem](),
+		"PublicPart":       reflect.TypeFor[domain.PublicPart](),
+		"PublicInspector":  reflect.TypeFor[domain.PublicInspector](),
+		"PublicInspection": reflect.TypeFor[domain.PublicInspection](),
+		"Visit":            reflect.TypeFor[domain.Visit](),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var s struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			}
+			if err := json.Unmarshal(doc.Components.Schemas[name], &s); err != nil || s.Properties == nil {
+				t.Fatalf("schema %s missing: %v", name, err)
+			}
+			var props []string
+			for p := range s.Properties {
+				props = append(props, p)
+			}
+			sort.Strings(props)
+			if diff := cmp.Diff(jsonFields(typ), props); diff != "" {
+				t.Errorf("properties (-Go type +schema):\n%s", diff)
+			}
+		})
+	}
+}
