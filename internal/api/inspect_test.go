@@ -188,3 +188,83 @@ func TestInspectSchemasMatchTypes(t *testing.T) {
 		})
 	}
 }
+
+// inspectMatrixRows are the role × action rows of the inspection routes:
+// a visit of a business of an industry of its own (a 2024 plan, so that
+// no other rows' plans collide), led by department A with B joining, the
+// fixture's inspector (of A) and B's inspector on the team. The rows run
+// in order and change the visit as the allowed caller acts.
+func inspectMatrixRows(t *testing.T, f *fixture) []matrixRow {
+	t.Helper()
+	ctx, sys := t.Context(), domain.System
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.s.SaveIndustry(ctx, sys, &domain.Industry{Code: "bath", Name: "洗浴服务"}))
+	a, _ := f.s.GetDepartment(ctx, f.deptA)
+	b, _ := f.s.GetDepartment(ctx, f.deptB)
+	v := storetest.SeedJointList(t, f.s, &storetest.Fixture{Dept: *a, OtherDept: *b}, "bath")
+	e := domain.Entity{Code: code(t, 700), Name: "垣曲测试浴池", IndustryCode: "bath", TownshipCode: township, RiskClass: domain.RiskC}
+	must(f.s.SaveEntity(ctx, sys, &e))
+	plan := &domain.Plan{Year: 2024, Title: "2024"}
+	must(f.s.CreatePlan(ctx, sys, plan))
+	task := domain.TaskFromVersion(v, plan)
+	task.Name = "洗浴联合抽查"
+	must(f.s.SaveTask(ctx, sys, task))
+	must(f.s.SubmitTask(ctx, sys, task.ID))
+	must(f.s.FilePlan(ctx, sys, plan.ID))
+	must(f.s.PublishPlan(ctx, sys, plan.ID))
+	task, _ = f.s.GetTask(ctx, sys, task.ID)
+	bid := task.Batches[0].ID
+	must(f.s.SetBatchSelection(ctx, sys, bid, []domain.Selected{{EntityID: e.ID, InspectorIDs: []int64{f.inA, f.inB}}}))
+	_, err := f.s.Dispatch(ctx, sys, bid)
+	must(err)
+	vs, err := f.s.ListVisits(ctx, sys, domain.VisitFilter{BatchID: bid})
+	must(err)
+	in, err := f.s.Inspection(ctx, sys, vs.Items[0].ID)
+	must(err)
+	blobs, err := attach.NewDisk(t.TempDir())
+	must(err)
+	f.s.SetBlobs(blobs)
+	var img bytes.Buffer
+	png.Encode(&img, image.NewGray(image.Rect(0, 0, 4, 4)))
+	up, err := attach.Receive("", "现场.png", bytes.NewReader(img.Bytes()), attach.DefaultLimits)
+	must(err)
+	defer up.Close()
+	x, err := f.s.AddAttachment(ctx, domain.Actor{Name: "A", Role: domain.RoleDepartment, DepartmentID: f.deptA}, in.Parts[0].ID, 0, up)
+	must(err)
+
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	body := func(p domain.InspectPart) string {
+		var rs []domain.ResultInput
+		for _, it := range p.Items {
+			rs = append(rs, domain.ResultInput{ItemID: it.ItemID, Result: it.Options[0]})
+		}
+		j, _ := json.Marshal(ResultsBody{Results: rs})
+		return string(j)
+	}
+	vid, lead, co := id(in.Visit.ID), id(in.Parts[0].ID), id(in.Parts[1].ID)
+	const ok, created, none, unauth, forbidden, conflict = 200, 201, 204, 401, 403, 409
+	all := st(unauth, ok, ok, ok, ok, ok)
+	return []matrixRow{
+		{"GET /api/v1/visits/{id}/inspection", "GET", "/api/v1/visits/" + vid + "/inspection", "", "", all},
+		{"GET /api/v1/inspect/visits", "GET", "/api/v1/inspect/visits?state=dispatched", "", "", all},
+		{"PUT /api/v1/parts/{id}/results", "PUT", "/api/v1/parts/" + lead + "/results", body(in.Parts[0]), "", st(unauth, forbidden, none, forbidden, none, forbidden)},
+		{"PUT /api/v1/parts/{id}/results", "PUT", "/api/v1/parts/" + co + "/results", body(in.Parts[1]), "", st(unauth, forbidden, forbidden, none, forbidden, forbidden)},
+		{"POST /api/v1/parts/{id}/attachments", "POST", "/api/v1/parts/" + lead + "/attachments?filename=p.png", img.String(), "application/octet-stream",
+			st(unauth, forbidden, created, forbidden, created, forbidden)},
+		{"GET /api/v1/attachments/{id}", "GET", "/api/v1/attachments/" + id(x.ID), "", "", all},
+		{"POST /api/v1/parts/{id}/{action}", "POST", "/api/v1/parts/" + lead + "/sign", "", "", st(unauth, forbidden, none, forbidden, conflict, forbidden)},
+		{"POST /api/v1/parts/{id}/{action}", "POST", "/api/v1/parts/" + co + "/sign", "", "", st(unauth, forbidden, forbidden, none, forbidden, forbidden)},
+		{"POST /api/v1/visits/{id}/close", "POST", "/api/v1/visits/" + vid + "/close", `{"category":"no_problem","disposal":"none"}`, "",
+			st(unauth, forbidden, ok, forbidden, conflict, forbidden)},
+		{"POST /api/v1/parts/{id}/{action}", "POST", "/api/v1/parts/" + lead + "/publish", "", "", st(unauth, forbidden, ok, forbidden, forbidden, forbidden)},
+		{"GET /api/v1/publications/due", "GET", "/api/v1/publications/due", "", "", all},
+		{"GET /api/v1/inspect/settings", "GET", "/api/v1/inspect/settings", "", "", all},
+		{"PUT /api/v1/inspect/settings", "PUT", "/api/v1/inspect/settings", `{"publish_days":20,"warn_days":5}`, "", st(unauth, ok, forbidden, forbidden, forbidden, forbidden)},
+		{"GET /api/v1/public/entities/{code}/inspections", "GET", "/api/v1/public/entities/" + e.Code + "/inspections", "", "", st(ok, ok, ok, ok, ok, ok)},
+	}
+}

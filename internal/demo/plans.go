@@ -181,6 +181,9 @@ func generatePlan(ctx context.Context, s *store.Store, o Options, deptIDs []int6
 			return err
 		}
 	}
+	if err := demoInspections(ctx, s, o, tasks); err != nil {
+		return err
+	}
 	return demoAdjustments(ctx, s, tasks, versions, plan, win)
 }
 

@@ -142,3 +142,13 @@ func (s *Store) SweepAttachments(ctx context.Context, grace time.Duration) (int,
 		return exists(ctx, s.read, "attachments", "sha256", key)
 	})
 }
+
+// Backdate makes the store write as of at until the returned function is
+// called: for the demo generator only, whose history (results formed,
+// published late, overdue) must lie in the past. Not safe while the store
+// serves requests.
+func (s *Store) Backdate(at time.Time) (restore func()) {
+	prev := s.now
+	s.now = func() time.Time { return at }
+	return func() { s.now = prev }
+}
