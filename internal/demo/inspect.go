@@ -19,7 +19,6 @@ func demoInspections(ctx context.Context, s *store.Store, o Options, tasks []*do
 	if len(tasks) < 5 {
 		return nil
 	}
-	cst := time.FixedZone("CST", 8*3600)
 	daysAgo := func(n int) time.Time {
 		return time.Date(o.Today.Year, o.Today.Month, o.Today.Day-n, 10, 0, 0, 0, cst)
 	}
@@ -46,19 +45,19 @@ func demoInspections(ctx context.Context, s *store.Store, o Options, tasks []*do
 		case 1:
 			err = w.sign(v.ID, 0, true, 3)
 		case 2:
-			err = w.complete(v.ID, true, 32)
+			err = w.complete(v.ID, true, 45)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	// Results complete: every part signed, the joint record not closed,
-	// formed 10 to 30 days ago: some near the deadline, some past it.
+	// formed 6 to 36 days ago: some near the deadline, some past it.
 	if vs, err = visits(tasks[2]); err != nil {
 		return err
 	}
 	for i, v := range vs {
-		if err := w.complete(v.ID, i%3 == 1, 10+4*i); err != nil {
+		if err := w.complete(v.ID, i%3 == 1, 6+6*i); err != nil {
 			return err
 		}
 	}
@@ -106,6 +105,9 @@ func demoInspections(ctx context.Context, s *store.Store, o Options, tasks []*do
 	}
 	return nil
 }
+
+// cst is China Standard Time, the zone of the county's days.
+var cst = time.FixedZone("CST", 8*3600)
 
 // inspector enters results as each department's staff, at a past time.
 type inspector struct {
