@@ -12,10 +12,11 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/importx"
 )
 
-const exportUsage = `Usage: yiyeyicha export entities|inspectors|catalog -o FILE [--format xlsx|csv] --db DB
+const exportUsage = `Usage: yiyeyicha export entities|inspectors|catalog|lists -o FILE [--format xlsx|csv] --db DB
 
 Exports the entity directory (检查对象名录库), the inspector directory
-(执法检查人员名录库) or every department's item catalogue (检查事项) in the
+(执法检查人员名录库), every department's item catalogue (检查事项) or the
+current version of every published joint list (一业一查清单) in the
 columns that import reads, with Chinese headers,
 so that export → import round-trips. The format defaults to the extension of
 FILE; -o - writes to standard output (then --format is required). The file
@@ -32,11 +33,11 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := f.args(pos, 1, 1, "entities|inspectors|catalog"); err != nil {
+	if err := f.args(pos, 1, 1, "entities|inspectors|catalog|lists"); err != nil {
 		return err
 	}
 	kind := pos[0]
-	if kind != "entities" && kind != "inspectors" && kind != "catalog" {
+	if kind != "entities" && kind != "inspectors" && kind != "catalog" && kind != "lists" {
 		return m.usageErr(f.cmd, "cli.usage.kind", "kind", kind)
 	}
 	if *out == "" {
@@ -70,6 +71,17 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			}
 			n = len(items)
 			return importx.WriteCatalog(w, *format, ref, items)
+		case "lists":
+			vs, err := st.CurrentJointListVersions(ctx)
+			if err != nil {
+				return err
+			}
+			for _, v := range vs {
+				for _, p := range v.Parts {
+					n += len(p.Items)
+				}
+			}
+			return importx.WriteJointLists(w, *format, ref, vs)
 		}
 		return importx.WriteInspectors(w, *format, ref, func(fn func(*domain.Inspector) error) error {
 			return st.EachInspector(ctx, domain.System, domain.InspectorFilter{}, func(in *domain.Inspector) error { n++; return fn(in) })

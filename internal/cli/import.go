@@ -27,7 +27,7 @@ const (
 // maxChanges bounds the changes listed by --dry-run; the counts cover all.
 const maxChanges = 200
 
-const importUsage = `Usage: yiyeyicha import entities|inspectors|catalog FILE --db DB [--dry-run] [--accept-bad-codes]
+const importUsage = `Usage: yiyeyicha import entities|inspectors|catalog|lists FILE --db DB [--dry-run] [--accept-bad-codes] [--reason TEXT]
 
 Imports the entity directory (检查对象名录库: businesses by credit code
 统一社会信用代码), the inspector directory (执法检查人员名录库: by certificate
@@ -41,6 +41,13 @@ row is listed as the spreadsheet numbers it (row 行, column 列, value 值,
 reason 原因); the exit status is then 1. Existing records are updated by code
 (upsert), with the audit log recording before and after.
 
+lists imports joint lists (一业一查联合抽查事项清单: 序号, 行业, 牵头部门, 联查部门,
+抽查事项, 检查内容, 检查依据, 责任分工, 抽查比例, 频次, 备注): each industry's list
+becomes a draft with exactly the file's departments and items (items missing
+from a catalogue are added to it); a published list gets a new version, whose
+reason --reason gives. Co-departments then confirm their parts and the office
+publishes, as for a list drafted on screen.
+
 --dry-run prints what would change (预览) and writes nothing.
 --accept-bad-codes accepts credit codes whose only fault is a check
 character (校验位), flagging them, as real registries contain a few.
@@ -53,15 +60,16 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	dry := f.Bool("dry-run", "", false, "show what would change, write nothing (预览)")
 	acceptBad := f.Bool("accept-bad-codes", "", false, "accept credit codes with a wrong check character, flagged")
 	errFile := f.String("errors", "", "", "write the bad rows to this .xlsx error report")
+	reason := f.String("reason", "", "", "lists: the reason of new versions of published lists (调整原因)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
-	if err := f.args(pos, 2, 2, "entities|inspectors|catalog FILE"); err != nil {
+	if err := f.args(pos, 2, 2, "entities|inspectors|catalog|lists FILE"); err != nil {
 		return err
 	}
 	kind, file := pos[0], pos[1]
-	if kind != "entities" && kind != "inspectors" && kind != "catalog" {
+	if kind != "entities" && kind != "inspectors" && kind != "catalog" && kind != "lists" {
 		return m.usageErr(f.cmd, "cli.usage.kind", "kind", kind)
 	}
 	st, err := m.openStore(ctx, f, *db, false)
@@ -98,11 +106,22 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 		if rows, err = importx.ReadInspectors(in, name, ref, ro); err == nil {
 			rep, err = st.ImportInspectors(ctx, domain.System, rows, opt)
 		}
-	default:
+	case "catalog":
 		var rows []domain.CatalogRow
 		if rows, err = importx.ReadCatalog(in, name, ref, ro); err == nil {
 			rep, err = st.ImportCatalog(ctx, domain.System, rows, opt)
 		}
+	default:
+		var lrep *domain.ListImportReport
+		var rows []domain.JointListRow
+		if rows, err = importx.ReadJointLists(in, name, ref, ro); err == nil {
+			lrep, err = st.ImportJointLists(ctx, domain.System, rows, domain.ListImportOptions{Reason: *reason, DryRun: *dry})
+		}
+		if err != nil {
+			return m.importFailed(file, *errFile, err)
+		}
+		m.printListReport(lrep)
+		return nil
 	}
 	if err != nil {
 		return m.importFailed(file, *errFile, err)
@@ -205,6 +224,22 @@ func (m *Main) printReport(rep *domain.ImportReport) {
 	if len(rows) > 0 {
 		writeTable(m.Stdout, []string{p.T("cli.col.row"), p.T("cli.col.key"), p.T("cli.col.op"), p.T("cli.col.fields")}, rows)
 	}
+}
+
+// printListReport prints what an import of joint lists did (or, for a dry
+// run, would do) to each industry's list.
+func (m *Main) printListReport(rep *domain.ListImportReport) {
+	p := m.printer()
+	key := "lists.cli.import_done"
+	if rep.DryRun {
+		key = "lists.cli.import_preview"
+	}
+	fmt.Fprintln(m.Stdout, p.T(key, "n", len(rep.Lists), "items", rep.ItemsCreated))
+	rows := make([][]string, 0, len(rep.Lists))
+	for _, c := range rep.Lists {
+		rows = append(rows, []string{c.Industry, p.T("lists.import_op." + c.Op), strconv.Itoa(c.Number), strconv.Itoa(c.Items)})
+	}
+	writeTable(m.Stdout, []string{p.T("lists.cli.col.industry"), p.T("cli.col.op"), p.T("lists.cli.col.version"), p.T("lists.cli.col.items")}, rows)
 }
 
 // writeFileAtomic writes a file through a temporary file in the same
