@@ -2,6 +2,7 @@ package draw
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -56,10 +57,16 @@ type Bundle struct {
 type Input struct {
 	Announcement Announcement
 	Pool         Pool
-	Roster       Roster
-	Commitments  []Commit
-	Entropy      Entropy
-	Conflict     ConflictFunc
+	// PoolText, when not "", is the pool as frozen, in its canonical text
+	// (§4), and Pool is ignored: Execute reads the pool from it, and the
+	// snapshot hash is the text's own, so a pool of a million businesses is
+	// not serialised and checked again (any other text cannot have the
+	// announced hash).
+	PoolText    string
+	Roster      Roster
+	Commitments []Commit
+	Entropy     Entropy
+	Conflict    ConflictFunc
 }
 
 // DifferenceError is the error of a draw whose inputs do not agree.
@@ -114,6 +121,16 @@ func AnnounceSnapshot(a *Announcement, ps PoolSummary, roster *Roster) (string, 
 // announcement, the reveals against the commitments, derives the seed,
 // selects and staffs, and returns the bundle.
 func Execute(in Input) (*Bundle, error) {
+	var snap *PoolSummary
+	if in.PoolText != "" {
+		p, err := ParsePoolText(in.PoolText)
+		if err != nil {
+			return nil, err
+		}
+		in.Pool = *p
+		s := textSnapshot(in.PoolText, p)
+		snap = &s
+	}
 	b := &Bundle{Format: BundleFormat, Announcement: in.Announcement, Pool: *in.Pool.inOrder(), Roster: in.Roster,
 		Commitments: in.Commitments, Entropy: in.Entropy}
 	slices.SortFunc(b.Roster.Inspectors, func(x, y Inspector) int { return strings.Compare(x.ID, y.ID) })
@@ -124,7 +141,7 @@ func Execute(in Input) (*Bundle, error) {
 	if conflict == nil {
 		conflict = func(string, string) (string, bool) { return "", false }
 	}
-	res, hash, diffs, err := recompute(b, conflict)
+	res, hash, diffs, err := recompute(b, snap, conflict)
 	if err != nil {
 		return nil, err
 	}
@@ -135,20 +152,38 @@ func Execute(in Input) (*Bundle, error) {
 	return b, nil
 }
 
+// textSnapshot is the snapshot of pool p read from its canonical text.
+func textSnapshot(text string, p *Pool) PoolSummary {
+	h := sha256.New()
+	for i := 0; i < len(text); i += 1 << 16 {
+		h.Write([]byte(text[i:min(i+1<<16, len(text))]))
+	}
+	s := PoolSummary{Hash: hex.EncodeToString(h.Sum(nil)), Businesses: len(p.Businesses), Excluded: len(p.Exclusions), Strata: map[string]int{}}
+	for i := range p.Businesses {
+		s.Strata[p.Businesses[i].Stratum]++
+	}
+	return s
+}
+
 // recompute derives the result of a bundle from its inputs. Differences of
 // the inputs among themselves (pool vs announcement, reveal vs commitment)
-// are returned; err is for input that cannot be used at all.
-func recompute(b *Bundle, conflict ConflictFunc) (*Result, string, []Difference, error) {
+// are returned; err is for input that cannot be used at all. snap is the
+// pool's snapshot when the caller has it from the pool's text, or nil.
+func recompute(b *Bundle, snap *PoolSummary, conflict ConflictFunc) (*Result, string, []Difference, error) {
 	a := &b.Announcement
 	_, hash, err := a.Canonical()
 	if err != nil {
 		return nil, "", nil, err
 	}
 	var diffs []Difference
-	ps, err := b.Pool.Summarize()
-	if err != nil {
-		return nil, "", nil, err
+	if snap == nil {
+		ps, err := b.Pool.Summarize()
+		if err != nil {
+			return nil, "", nil, err
+		}
+		snap = &ps
 	}
+	ps := *snap
 	rs, err := b.Roster.Summarize()
 	if err != nil {
 		return nil, "", nil, err
@@ -298,7 +333,7 @@ func Verify(b *Bundle, salts []ConflictSalt) (*Report, error) {
 		}
 		conflict = func(in, code string) (string, bool) { c, ok := cited[in+"\x00"+code]; return c, ok }
 	}
-	res, hash, diffs, err := recompute(b, conflict)
+	res, hash, diffs, err := recompute(b, nil, conflict)
 	if err != nil {
 		return nil, err
 	}

@@ -133,6 +133,9 @@ func plainCanonical(s string) bool {
 			}
 			space = true
 			continue
+		case 0x4E00 <= r && r <= 0x9FFF: // a CJK ideograph: no space, no control, NFC-inert
+			space = false
+			continue
 		case r < 0x20 || r == 0x7f || r == utf8.RuneError || r == '\u200b' || r == '\ufeff' || r >= 0x80 && (unicode.IsSpace(r) || unicode.IsControl(r)):
 			return false
 		}

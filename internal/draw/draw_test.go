@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/hkdf"
 	"crypto/sha256"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -176,5 +177,37 @@ func TestNFCInert(t *testing.T) {
 		if !plainCanonical(s) {
 			t.Errorf("plainCanonical(%q) = false", s)
 		}
+	}
+}
+
+// A draw executed from the pool's canonical text is the draw executed from
+// the pool, byte for byte; a text changed in one byte fails on the hash.
+func TestExecuteFromPoolText(t *testing.T) {
+	f := newFixture(t, 500, 6, 7)
+	want := f.execute(t)
+	_, text, err := f.in.Pool.Text()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := f.in
+	in.Pool, in.PoolText = Pool{}, text
+	got, err := Execute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w, g bytes.Buffer
+	if err := want.Write(&w); err != nil {
+		t.Fatal(err)
+	}
+	if err := got.Write(&g); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(w.Bytes(), g.Bytes()) {
+		t.Fatal("the bundle executed from the pool's text differs from the one executed from the pool")
+	}
+	in.PoolText = strings.Replace(text, "垣曲县测试商户1\n", "垣曲县测试商户X\n", 1)
+	var de *DifferenceError
+	if _, err := Execute(in); !errors.As(err, &de) || de.Diffs[0].What != "pool.hash" {
+		t.Fatalf("changed text: %v", err)
 	}
 }

@@ -416,31 +416,31 @@ func loadDraw(ctx context.Context, q querier, key string) (*domain.Draw, error) 
 }
 
 // loadDrawFull reads a draw with its frozen pool and roster. The pool is
-// stored as its canonical text (draws announced before migration 0007
-// hold it as JSON).
-func loadDrawFull(ctx context.Context, q querier, key string) (*domain.Draw, *draw.Pool, *draw.Roster, error) {
-	d, err := loadDraw(ctx, q, key)
+// stored as its canonical text, returned as poolText (draws announced
+// before migration 0007 hold it as JSON, returned parsed in pool).
+func loadDrawFull(ctx context.Context, q querier, key string) (d *domain.Draw, pool *draw.Pool, poolText string, roster *draw.Roster, err error) {
+	d, err = loadDraw(ctx, q, key)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, "", nil, err
 	}
-	var pool, roster string
-	if err := q.QueryRowContext(ctx, `SELECT pool, roster FROM draws WHERE id = $1`, d.ID).Scan(&pool, &roster); err != nil {
-		return nil, nil, nil, err
+	var stored, rosterJSON string
+	if err := q.QueryRowContext(ctx, `SELECT pool, roster FROM draws WHERE id = $1`, d.ID).Scan(&stored, &rosterJSON); err != nil {
+		return nil, nil, "", nil, err
 	}
-	p := &draw.Pool{}
-	if strings.HasPrefix(pool, "{") {
-		err = json.Unmarshal([]byte(pool), p)
+	pool = &draw.Pool{}
+	if strings.HasPrefix(stored, "{") {
+		err = json.Unmarshal([]byte(stored), pool)
 	} else {
-		p, err = draw.ParsePoolText(pool)
+		poolText = stored
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, "", nil, err
 	}
-	var r draw.Roster
-	if err := json.Unmarshal([]byte(roster), &r); err != nil {
-		return nil, nil, nil, err
+	roster = &draw.Roster{}
+	if err := json.Unmarshal([]byte(rosterJSON), roster); err != nil {
+		return nil, nil, "", nil, err
 	}
-	return d, p, &r, nil
+	return d, pool, poolText, roster, nil
 }
 
 // GetDraw returns a draw as the public sees it (it is public: no right needed).
@@ -716,7 +716,7 @@ func (s *Store) ExecuteDraw(ctx context.Context, a domain.Actor, key string) (*d
 	const op = "ExecuteDraw"
 	var bundle *draw.Bundle
 	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
-		d, pool, roster, err := loadDrawFull(ctx, tx, key)
+		d, pool, poolText, roster, err := loadDrawFull(ctx, tx, key)
 		if err != nil {
 			return err
 		}
@@ -726,7 +726,7 @@ func (s *Store) ExecuteDraw(ctx context.Context, a domain.Actor, key string) (*d
 		if err := domain.Require("store."+op, a, domain.ActRunDraw, d.LeadDepartmentID); err != nil {
 			return err
 		}
-		in := draw.Input{Announcement: d.Announcement, Pool: *pool, Roster: *roster}
+		in := draw.Input{Announcement: d.Announcement, Pool: *pool, PoolText: poolText, Roster: *roster}
 		for _, p := range d.Parties {
 			if p.Secret == "" {
 				return drawErr(op, domain.KindConflict, "missing_reveal", "party", p.Party)
@@ -807,12 +807,17 @@ func (s *Store) AbortDraw(ctx context.Context, a domain.Actor, key, reason strin
 // DrawBundle returns the bundle of an executed draw (public).
 func (s *Store) DrawBundle(ctx context.Context, key string) (*draw.Bundle, error) {
 	const op = "DrawBundle"
-	d, pool, roster, err := loadDrawFull(ctx, s.read, key)
+	d, pool, poolText, roster, err := loadDrawFull(ctx, s.read, key)
 	if err != nil {
 		if domain.ErrorKind(err) == domain.KindNotFound {
 			return nil, err
 		}
 		return nil, internal(op, err)
+	}
+	if poolText != "" {
+		if pool, err = draw.ParsePoolText(poolText); err != nil {
+			return nil, internal(op, err)
+		}
 	}
 	if d.State != domain.DrawExecuted {
 		return nil, drawErr(op, domain.KindConflict, "state", "draw", key, "state", string(d.State))
