@@ -405,6 +405,9 @@ type PublicationDue struct {
 	Warn     bool `json:"warn"`
 }
 
+// DaysOver is the working days past the deadline of an overdue result.
+func (p PublicationDue) DaysOver() int { return max(-p.DaysLeft, 0) }
+
 // PublicItem is one item of a published part as the portal shows it.
 type PublicItem struct {
 	Name       string `json:"name"`

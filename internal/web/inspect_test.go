@@ -151,17 +151,34 @@ func TestInspectionPages(t *testing.T) {
 		t.Errorf("anonymous download: %d, want the login redirect", r.Status)
 	}
 
+	// Signed the day before the 2026 Mid-Autumn and National Day breaks:
+	// due 29 October.
+	cst := time.FixedZone("CST", 8*3600)
+	restore := e.store.Backdate(time.Date(2026, 9, 24, 10, 0, 0, 0, cst))
 	if r = e.post(insp, "/staff/parts/"+idString(lead.ID)+"/sign", url.Values{"visit": {idString(v.ID)}}); r.Status != 303 {
 		t.Fatalf("sign: %d %s", r.Status, r.Body)
 	}
+	restore()
 	// The inspector may not publish; the department's staff may.
 	if r = e.post(insp, "/staff/parts/"+idString(lead.ID)+"/publish", url.Values{"visit": {idString(v.ID)}}); r.Status != 403 {
 		t.Errorf("inspector publishes: %d", r.Status)
 	}
 	dept := e.login(t, "scjg")
+	restore = e.store.Backdate(time.Date(2026, 10, 23, 10, 0, 0, 0, cst))
 	r = e.get(dept, "/staff/inspect?lang=zh-CN")
-	if !strings.Contains(r.Body, `id="due"`) || !strings.Contains(r.Body, "剩 ") {
-		t.Errorf("workbench lacks the publication due")
+	if !strings.Contains(r.Body, `id="due"`) || !strings.Contains(r.Body, "2026-10-29") || !strings.Contains(r.Body, "剩 4 个工作日") {
+		t.Errorf("workbench lacks the publication due 2026-10-29 with 4 working days left")
+	}
+	if r = e.get(dept, "/staff/inbox?lang=zh-CN"); !strings.Contains(r.Body, "1 项检查结果即将到达公示期限") {
+		t.Errorf("inbox lacks the warning before the deadline")
+	}
+	restore()
+	defer e.store.Backdate(time.Date(2026, 10, 30, 10, 0, 0, 0, cst))()
+	if r = e.get(dept, "/staff/inbox?lang=zh-CN"); !strings.Contains(r.Body, "1 项检查结果已超过公示期限") {
+		t.Errorf("inbox lacks the overdue flag")
+	}
+	if r = e.get(dept, "/staff/inspect?lang=zh-CN"); !strings.Contains(r.Body, "已超期 1 个工作日") {
+		t.Errorf("workbench lacks the overdue flag")
 	}
 	if r = e.post(dept, "/staff/parts/"+idString(lead.ID)+"/publish", url.Values{"next": {"bench"}}); r.Status != 303 {
 		t.Fatalf("publish: %d %s", r.Status, r.Body)

@@ -40,6 +40,25 @@ type inboxData struct {
 	Notices *domain.List[domain.Notice]
 	Pager   pager
 	Unread  int
+	Due     dueCounts // results waiting to be published (一公开)
+}
+
+// dueCounts are the actor's signed results near (Warn) or past (Overdue)
+// their publication deadline, shown above the inbox.
+type dueCounts struct{ Warn, Overdue int }
+
+func (s *Server) dueCounts(r *http.Request, sess *session) (dueCounts, error) {
+	var c dueCounts
+	due, err := s.store.PublicationsDue(r.Context(), sess.Actor, 0)
+	for _, d := range due {
+		switch {
+		case d.Overdue:
+			c.Overdue++
+		case d.Warn:
+			c.Warn++
+		}
+	}
+	return c, err
 }
 
 // showInbox is the actor's in-app inbox, newest first.
@@ -55,7 +74,12 @@ func (s *Server) showInbox(w http.ResponseWriter, r *http.Request, sess *session
 		s.fail(w, r, sess, err)
 		return
 	}
-	pg := s.newPage(r, sess, "plan.inbox.title", &inboxData{Notices: ns, Unread: n, Pager: newPager(r.URL, domain.Page{Number: ns.Page, Size: ns.Size}, ns.Total)})
+	due, err := s.dueCounts(r, sess)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	pg := s.newPage(r, sess, "plan.inbox.title", &inboxData{Notices: ns, Unread: n, Due: due, Pager: newPager(r.URL, domain.Page{Number: ns.Page, Size: ns.Size}, ns.Total)})
 	pg.Nav = "inbox"
 	s.render(w, r, http.StatusOK, pageInbox, pg)
 }
