@@ -185,7 +185,10 @@ func Compute(f *Facts, filter Filter, cal *workday.Calendar) *Dashboard {
 			if p.ResultOn.IsZero() {
 				continue
 			}
-			dd, ok := due.of(p.ResultOn)
+			dd, ok := p.DueOn, !p.DueOn.IsZero()
+			if !ok {
+				dd, ok = due.of(p.ResultOn)
+			}
 			switch {
 			case !ok:
 				d.Timeliness.Unknown++

@@ -239,3 +239,18 @@ func TestComputeWeightsAndUnknownYear(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredDeadline: a deadline stored at formation (the office's setting
+// then, here 10 working days) judges the result, not the default 20.
+func TestStoredDeadline(t *testing.T) {
+	f := handFacts()
+	p := part(1, true, false, "2026-03-02", "2026-03-20")
+	f.Visits = []Visit{{ID: 1, Parts: []Part{p}}}
+	if d := Compute(f, Filter{}, workday.Default()); d.Timeliness.OnTime != (stats.Proportion{K: 1, N: 1}) {
+		t.Fatalf("with the default 20 working days: %+v", d.Timeliness)
+	}
+	f.Visits[0].Parts[0].DueOn = day("2026-03-16")
+	if d := Compute(f, Filter{}, workday.Default()); d.Timeliness.OnTime != (stats.Proportion{K: 0, N: 1}) {
+		t.Errorf("with the stored deadline 2026-03-16: %+v", d.Timeliness)
+	}
+}

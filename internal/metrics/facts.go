@@ -84,6 +84,10 @@ type Part struct {
 	// PublishedOn the day it went public (zero while unpublished).
 	ResultOn    domain.Date
 	PublishedOn domain.Date
+	// DueOn is the publication deadline stored when the result was formed
+	// (the office's setting then); zero to count PublishWithinWorkingDays
+	// from ResultOn.
+	DueOn domain.Date
 }
 
 // Assignment is an inspector on a visit, for one department.

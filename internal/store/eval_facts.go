@@ -146,14 +146,14 @@ FROM visits v JOIN entities e ON e.id = v.entity_id WHERE v.year = $1 AND v.stat
 	}
 	// A part's sign-off (inspect) says whether it found a problem, when its
 	// result was formed and when it went public.
-	if err := scanAll(ctx, tx, `SELECT vp.visit_id, vp.department_id, vp.state, COALESCE(so.finding, false), so.formed_on, so.published_at
+	if err := scanAll(ctx, tx, `SELECT vp.visit_id, vp.department_id, vp.state, COALESCE(so.finding, false), so.formed_on, so.due_on, so.published_at
 FROM visit_parts vp JOIN visits v ON v.id = vp.visit_id LEFT JOIN part_signoffs so ON so.part_id = vp.id
 WHERE v.year = $1 ORDER BY vp.visit_id, vp.id`, []any{f.Year}, func(r *sql.Rows) error {
 		var visit int64
 		var p metrics.Part
 		var state string
 		var published time.Time
-		if err := r.Scan(&visit, &p.Dept, &state, &p.Finding, dateCol{&p.ResultOn}, timeCol{&published}); err != nil {
+		if err := r.Scan(&visit, &p.Dept, &state, &p.Finding, dateCol{&p.ResultOn}, dateCol{&p.DueOn}, timeCol{&published}); err != nil {
 			return err
 		}
 		p.Done = domain.PartState(state) == domain.PartEntered

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
@@ -19,17 +18,29 @@ func (s *Store) PublicInspections(ctx context.Context, code string) ([]domain.Pu
 	if err := refuseBadText(op, "code", code); err != nil {
 		return nil, err
 	}
-	var ids []int64
-	if err := scanAll(ctx, s.read, `SELECT v.id FROM visits v JOIN entities e ON e.id = v.entity_id
+	// Every business page asks this; most businesses have nothing
+	// published, so the one indexed query is prepared once.
+	st, err := s.prepared(ctx, `SELECT v.id FROM visits v JOIN entities e ON e.id = v.entity_id
 WHERE e.code = $1 AND EXISTS (SELECT 1 FROM part_signoffs so WHERE so.visit_id = v.id AND so.published_at IS NOT NULL)
-ORDER BY v.id DESC`, []any{code}, func(r *sql.Rows) error {
+ORDER BY v.id DESC`)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	rows, err := st.QueryContext(ctx, code)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	var ids []int64
+	for rows.Next() {
 		var id int64
-		if err := r.Scan(&id); err != nil {
-			return err
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, internal(op, err)
 		}
 		ids = append(ids, id)
-		return nil
-	}); err != nil {
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, internal(op, err)
 	}
 	out := []domain.PublicInspection{}
