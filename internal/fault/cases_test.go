@@ -36,6 +36,7 @@ var cases = []Case{
 	{Name: "cli-import", Prepare: prepareCLIImport},
 	{Name: "web-import", Server: true, Prepare: prepareWebImport},
 	{Name: "draw-execute", Entities: drawEntities, Setup: setupDraw, Prepare: prepareDraw, Outcome: drawOutcome, Vary: []string{"log_hashes"}},
+	{Name: "web-evidence", Server: true, Setup: setupAttach, Prepare: prepareAttach, Outcome: attachOutcome},
 }
 
 func TestKill(t *testing.T) {

@@ -92,7 +92,7 @@ func (e *Env) Spawn(args ...string) *Child {
 		e.t.Fatal(err)
 	}
 	cmd := exec.Command(self, args...)
-	cmd.Env = append(os.Environ(), envChild+"=1", "TMPDIR="+e.Tmp, "YIYEYICHA_LANG=en")
+	cmd.Env = append(os.Environ(), envChild+"=1", "TMPDIR="+e.Tmp, "YIYEYICHA_LANG=en", "YIYEYICHA_FILES="+attachFiles(e))
 	c := &Child{cmd: cmd, out: &syncBuffer{}, waited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = c.out, c.out
 	if err := cmd.Start(); err != nil {
