@@ -88,6 +88,26 @@ func TestVerify(t *testing.T) {
 			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
 	})
+	t.Run("public value source not canonical", func(t *testing.T) {
+		b := readSpecBundle(t)
+		b.Entropy.Public.Sources[1] = b.Entropy.Public.Sources[1] + " "
+		r := run(t, nil, "verify", writeBundle(t, b), "--lang", "en")
+		if r.code != ExitError || !strings.Contains(r.stdout, "canonical public_value source 2") {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
+	t.Run("duplicate member", func(t *testing.T) {
+		raw, err := os.ReadFile(specBundle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "dup.json")
+		os.WriteFile(path, []byte(strings.Replace(string(raw), `"pool_size": 12,`, `"pool_size": 12, "pool_size": 11,`, 1)), 0o600)
+		r := run(t, nil, "verify", path, "--lang", "en")
+		if r.code != ExitError || !strings.Contains(r.stderr, `duplicate member "pool_size" in announcement`) {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
 	t.Run("with salts", func(t *testing.T) {
 		salts := filepath.Join(t.TempDir(), "salts.json")
 		data, _ := json.Marshal([]draw.ConflictSalt{{Inspector: "SCJG-03", Code: "91140827N10005072M", Salt: "a1b2c3d4e5f60718293a4b5c6d7e8f90"}})

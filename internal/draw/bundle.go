@@ -230,10 +230,17 @@ func recompute(b *Bundle, snap *PoolSummary, conflict ConflictFunc) (*Result, st
 	return &Result{Seed: hex.EncodeToString(seed), Strata: strata, Visits: visits}, hash, nil, nil
 }
 
-// ReadBundle decodes a bundle, refusing unknown fields, trailing data and
-// other formats.
+// ReadBundle decodes a bundle, refusing unknown fields, a member given
+// twice in one object, trailing data and other formats.
 func ReadBundle(r io.Reader) (*Bundle, error) {
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	if err := checkMembers(data); err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var b Bundle
 	if err := dec.Decode(&b); err != nil {

@@ -236,6 +236,15 @@ func CheckEntropy(a *Announcement, announcementHash string, commits []Commit, e 
 	case a.PublicValue != "" && e.Public == nil:
 		diffs = append(diffs, Difference{What: "public_value", Detail: "missing"})
 	case e.Public != nil:
+		if len(e.Public.Sources) == 0 {
+			diffs = append(diffs, Difference{What: "public_value", Detail: "no sources"})
+		}
+		for i, src := range e.Public.Sources {
+			if src == "" || CanonicalText(src) != src {
+				diffs = append(diffs, Difference{What: "canonical", Ref: "public_value source " + strconv.Itoa(i+1),
+					Detail: "not canonical text (§3, §8): a source is stored as entered after canonicalisation, never empty", Got: strconv.Quote(src)})
+			}
+		}
 		k, err := KeyString(e.Public.Sources)
 		switch {
 		case err != nil:

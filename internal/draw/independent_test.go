@@ -446,6 +446,14 @@ func TestIndependentAgreesOnMutations(t *testing.T) {
 			e["reveals"] = e["reveals"].([]any)[1:]
 		}},
 		{"public value dropped", false, func(b obj) { delete(at(b, "entropy").(obj), "public_value") }},
+		{"public value source not canonical", false, func(b obj) {
+			srcs := at(b, "entropy", "public_value", "sources").([]any)
+			srcs[0] = " " + srcs[0].(string)
+		}},
+		{"public value source empty", false, func(b obj) {
+			p := at(b, "entropy", "public_value").(obj)
+			p["sources"] = append(p["sources"].([]any), "")
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b obj
@@ -471,6 +479,47 @@ func TestIndependentAgreesOnMutations(t *testing.T) {
 			if goAccepts != tc.accept || (code == 0) != tc.accept {
 				t.Errorf("want accepted=%v; platform accepted=%v, independent verifier exit %d:\n%s",
 					tc.accept, goAccepts, code, out)
+			}
+		})
+	}
+}
+
+// TestDuplicateMembersRefused: a bundle naming one member twice in an
+// object is refused by ReadBundle (naming the member and where) and by the
+// independent verifier, wherever the duplicate is.
+func TestDuplicateMembersRefused(t *testing.T) {
+	raw, err := os.ReadFile("testdata/spec-bundle.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	python := true
+	if _, err := exec.LookPath("python3"); err != nil {
+		python = false
+		t.Log("python3 is not installed: only the platform's reader is checked; CI runs the independent verifier")
+	}
+	for _, tc := range []struct{ name, old, new, want string }{
+		{"top level", `"format": "yiyeyicha-draw-bundle-v1",`, `"format": "yiyeyicha-draw-bundle-v1", "format": "yiyeyicha-draw-bundle-v1",`, `duplicate member "format" in the bundle`},
+		{"announcement", `"pool_size": 12,`, `"pool_size": 12, "pool_size": 13,`, `duplicate member "pool_size" in announcement`},
+		{"nested in a list", `"stratum": "A",`, `"stratum": "A", "stratum": "B",`, `duplicate member "stratum" in pool.businesses[`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := strings.Replace(string(raw), tc.old, tc.new, 1)
+			if data == string(raw) {
+				t.Fatalf("the spec bundle has no %s", tc.old)
+			}
+			_, err := draw.ReadBundle(strings.NewReader(data))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("ReadBundle: %v, want an error naming %s", err, tc.want)
+			}
+			if !python {
+				return
+			}
+			path := filepath.Join(t.TempDir(), "bundle.json")
+			if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, out := runIndependent(t, path); code == 0 || !strings.Contains(out, "duplicate") {
+				t.Errorf("independent verifier exit %d:\n%s", code, out)
 			}
 		})
 	}
