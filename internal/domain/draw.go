@@ -47,6 +47,12 @@ type DrawParams struct {
 	Expert      bool                 `json:"expert"`
 	PublicValue string               `json:"public_value"` // e.g. 福彩双色球第2026025期开奖号码; "" for none
 	Supersedes  string               `json:"supersedes,omitempty"`
+	// BatchID is the task batch the draw is for (0 for a draw run from the
+	// CLI without a plan). Its executed result becomes the batch's
+	// selection; Kinds and Statuses are the task's scope (联查对象).
+	BatchID  int64    `json:"batch_id,omitempty"`
+	Kinds    []string `json:"kinds,omitempty"`
+	Statuses []string `json:"statuses,omitempty"` // default: active only
 }
 
 // DrawParty is one entropy party of a draw: a department, its commitment
@@ -68,6 +74,7 @@ type Draw struct {
 	State            DrawState         `json:"state"`
 	LeadDepartmentID int64             `json:"lead_department_id"`
 	Industry         string            `json:"industry"`
+	BatchID          int64             `json:"batch_id,omitempty"` // the task batch it draws for, 0 for none
 	Announcement     draw.Announcement `json:"announcement"`
 	AnnouncementHash string            `json:"announcement_hash"`
 	Parties          []DrawParty       `json:"parties"`

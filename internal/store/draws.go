@@ -93,78 +93,17 @@ func (s *Store) AnnounceDraw(ctx context.Context, a domain.Actor, p domain.DrawP
 	if err := domain.Require("store."+op, a, domain.ActRunDraw, p.Lead); err != nil {
 		return nil, err
 	}
-	if p.Rounding == "" {
-		p.Rounding = draw.RoundCeil
-	}
-	if p.Officers == 0 {
-		p.Officers = 2
-	}
-	for _, f := range []struct{ name, v string }{{"task", p.Task}, {"batch", p.Batch}, {"title", p.Title}, {"public_value", p.PublicValue}} {
-		if !domain.TextOK(f.v) {
-			return nil, drawErr(op, domain.KindInvalid, "bad_text").WithField(f.name)
-		}
-	}
-	if p.WindowStart.IsZero() || p.WindowEnd.IsZero() || p.WindowEnd.Before(p.WindowStart) {
-		return nil, drawErr(op, domain.KindInvalid, "bad_window").WithField("window")
+	if err := checkDrawParams(op, &p); err != nil {
+		return nil, err
 	}
 	var key string
 	var out *domain.Draw
 	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
-		depts, err := s.drawDepartments(ctx, tx)
+		fz, err := s.freeze(ctx, tx, op, &p)
 		if err != nil {
 			return err
 		}
-		lead, ok := depts[p.Lead]
-		if !ok {
-			return drawErr(op, domain.KindInvalid, "no_department").WithField("lead_department_id")
-		}
-		ann := draw.Announcement{Task: draw.CanonicalText(p.Task), Batch: draw.CanonicalText(p.Batch), Title: draw.CanonicalText(p.Title),
-			AnnouncedAt: s.now().UTC().Truncate(time.Second).Format(time.RFC3339), WindowStart: p.WindowStart.String(), WindowEnd: p.WindowEnd.String(),
-			Rounding: p.Rounding, PublicValue: draw.CanonicalText(p.PublicValue), Supersedes: p.Supersedes,
-			Team: draw.TeamRules{Lead: lead.Code, Officers: p.Officers, Cap: p.Cap, Expert: p.Expert}}
-		teamDepts := map[int64]bool{}
-		for _, d := range p.Departments {
-			dep, ok := depts[d.DepartmentID]
-			if !ok {
-				return drawErr(op, domain.KindInvalid, "no_department").WithField("departments")
-			}
-			teamDepts[d.DepartmentID] = true
-			ann.Team.Departments = append(ann.Team.Departments, draw.DepartmentSlot{Department: dep.Code, Count: d.Count})
-			ann.Parties = append(ann.Parties, dep.Code)
-		}
-		for _, rc := range domain.RiskClasses {
-			ratio, ok := p.Ratios[rc]
-			if !ok {
-				return drawErr(op, domain.KindInvalid, "no_ratio", "class", string(rc)).WithField("ratios")
-			}
-			ann.Strata = append(ann.Strata, draw.Stratum{Name: string(rc), Ratio: ratio, Minimum: p.Minimum[rc]})
-		}
-		var industryName string
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM industries WHERE code = $1`, p.Industry).Scan(&industryName); errors.Is(err, sql.ErrNoRows) {
-			return drawErr(op, domain.KindInvalid, "no_industry").WithField("industry")
-		} else if err != nil {
-			return err
-		}
-		if p.Supersedes != "" {
-			var st string
-			err := tx.QueryRowContext(ctx, `SELECT state FROM draws WHERE draw_key = $1`, p.Supersedes).Scan(&st)
-			if errors.Is(err, sql.ErrNoRows) || err == nil && st != string(domain.DrawAborted) {
-				return drawErr(op, domain.KindInvalid, "supersedes_not_aborted").WithField("supersedes")
-			}
-			if err != nil {
-				return err
-			}
-		}
-		pool, err := s.freezePool(ctx, tx, p, industryName)
-		if bad := (invalidPool{}); errors.As(err, &bad) {
-			return drawErr(op, domain.KindInvalid, "announcement", "err", bad.Error()).Wrap(bad.error)
-		} else if err != nil {
-			return err
-		}
-		roster, salts, err := s.freezeRoster(ctx, tx, p, depts, teamDepts)
-		if err != nil {
-			return err
-		}
+		ann, pool, roster, salts := fz.ann, fz.pool, fz.roster, fz.salts
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM draws WHERE industry_code = $1`, p.Industry).Scan(&n); err != nil {
 			return err
@@ -188,7 +127,7 @@ pool, roster, summary, supersedes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $
 			return err
 		}
 		for _, d := range p.Departments {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO draw_parties (draw_id, party, department_id) VALUES ($1, $2, $3)`, id, depts[d.DepartmentID].Code, d.DepartmentID); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO draw_parties (draw_id, party, department_id) VALUES ($1, $2, $3)`, id, fz.depts[d.DepartmentID].Code, d.DepartmentID); err != nil {
 				return err
 			}
 		}
@@ -198,6 +137,9 @@ pool, roster, summary, supersedes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $
 			}
 		}
 		if out, err = loadDraw(ctx, tx, key); err != nil {
+			return err
+		}
+		if err := s.notifyParties(ctx, tx, out, "draw_commit"); err != nil {
 			return err
 		}
 		if _, err := s.logAppend(ctx, tx, LogRecord{Type: logDrawAnnouncement, Version: 1, Key: key, Body: announcementLog(out)}); err != nil {
@@ -210,6 +152,103 @@ pool, roster, summary, supersedes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkDrawParams fills the defaults of p and checks what needs no
+// database.
+func checkDrawParams(op string, p *domain.DrawParams) error {
+	if p.Rounding == "" {
+		p.Rounding = draw.RoundCeil
+	}
+	if p.Officers == 0 {
+		p.Officers = 2
+	}
+	for _, f := range []struct{ name, v string }{{"task", p.Task}, {"batch", p.Batch}, {"title", p.Title}, {"public_value", p.PublicValue}} {
+		if !domain.TextOK(f.v) {
+			return drawErr(op, domain.KindInvalid, "bad_text").WithField(f.name)
+		}
+	}
+	if p.WindowStart.IsZero() || p.WindowEnd.IsZero() || p.WindowEnd.Before(p.WindowStart) {
+		return drawErr(op, domain.KindInvalid, "bad_window").WithField("window")
+	}
+	return nil
+}
+
+// frozenDraw is an announcement before its key and hash, with the pool
+// and roster frozen for it and the salts of the roster's conflicts.
+type frozenDraw struct {
+	ann    draw.Announcement
+	pool   *frozenPool
+	roster *draw.Roster
+	salts  []draw.ConflictSalt
+	depts  map[int64]domain.Department
+}
+
+// freeze checks p against the database and freezes the pool and roster.
+// A batch draw's redraw gets its supersedes from the batch's aborted draw.
+func (s *Store) freeze(ctx context.Context, tx querier, op string, p *domain.DrawParams) (*frozenDraw, error) {
+	depts, err := s.drawDepartments(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	lead, ok := depts[p.Lead]
+	if !ok {
+		return nil, drawErr(op, domain.KindInvalid, "no_department").WithField("lead_department_id")
+	}
+	ann := draw.Announcement{Task: draw.CanonicalText(p.Task), Batch: draw.CanonicalText(p.Batch), Title: draw.CanonicalText(p.Title),
+		AnnouncedAt: s.now().UTC().Truncate(time.Second).Format(time.RFC3339), WindowStart: p.WindowStart.String(), WindowEnd: p.WindowEnd.String(),
+		Rounding: p.Rounding, PublicValue: draw.CanonicalText(p.PublicValue),
+		Team: draw.TeamRules{Lead: lead.Code, Officers: p.Officers, Cap: p.Cap, Expert: p.Expert}}
+	teamDepts := map[int64]bool{}
+	for _, d := range p.Departments {
+		dep, ok := depts[d.DepartmentID]
+		if !ok {
+			return nil, drawErr(op, domain.KindInvalid, "no_department").WithField("departments")
+		}
+		teamDepts[d.DepartmentID] = true
+		ann.Team.Departments = append(ann.Team.Departments, draw.DepartmentSlot{Department: dep.Code, Count: d.Count})
+		ann.Parties = append(ann.Parties, dep.Code)
+	}
+	for _, rc := range domain.RiskClasses {
+		ratio, ok := p.Ratios[rc]
+		if !ok {
+			return nil, drawErr(op, domain.KindInvalid, "no_ratio", "class", string(rc)).WithField("ratios")
+		}
+		ann.Strata = append(ann.Strata, draw.Stratum{Name: string(rc), Ratio: ratio, Minimum: p.Minimum[rc]})
+	}
+	var industryName string
+	if err := tx.QueryRowContext(ctx, `SELECT name FROM industries WHERE code = $1`, p.Industry).Scan(&industryName); errors.Is(err, sql.ErrNoRows) {
+		return nil, drawErr(op, domain.KindInvalid, "no_industry").WithField("industry")
+	} else if err != nil {
+		return nil, err
+	}
+	if p.BatchID != 0 {
+		if err := s.checkBatchDraw(ctx, tx, op, p); err != nil {
+			return nil, err
+		}
+	}
+	if p.Supersedes != "" {
+		var st string
+		err := tx.QueryRowContext(ctx, `SELECT state FROM draws WHERE draw_key = $1`, p.Supersedes).Scan(&st)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && st != string(domain.DrawAborted) {
+			return nil, drawErr(op, domain.KindInvalid, "supersedes_not_aborted").WithField("supersedes")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	pool, err := s.freezePool(ctx, tx, *p, industryName)
+	if bad := (invalidPool{}); errors.As(err, &bad) {
+		return nil, drawErr(op, domain.KindInvalid, "announcement", "err", bad.Error()).Wrap(bad.error)
+	} else if err != nil {
+		return nil, err
+	}
+	roster, salts, err := s.freezeRoster(ctx, tx, *p, depts, teamDepts)
+	if err != nil {
+		return nil, err
+	}
+	ann.Supersedes = p.Supersedes
+	return &frozenDraw{ann: ann, pool: pool, roster: roster, salts: salts, depts: depts}, nil
 }
 
 func (s *Store) drawDepartments(ctx context.Context, q querier) (map[int64]domain.Department, error) {
@@ -246,8 +285,13 @@ type invalidPool struct{ error }
 // order and streams it through the snapshot hash, which checks every value:
 // the pool is never held as a million structs. Codes are unique in the
 // directory, so no code is both in the pool and excluded.
-func (s *Store) freezePool(ctx context.Context, tx *sql.Tx, p domain.DrawParams, industryName string) (*frozenPool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT code, name, status, risk_class, township_code FROM entities WHERE industry_code = $1 ORDER BY code`, p.Industry)
+// The business's last inspectors come from the visits' assignments.
+func (s *Store) freezePool(ctx context.Context, tx querier, p domain.DrawParams, industryName string) (*frozenPool, error) {
+	last, err := lastInspectors(ctx, tx, p.Industry, p.WindowStart)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT code, name, status, risk_class, township_code, kind FROM entities WHERE industry_code = $1 ORDER BY code`, p.Industry)
 	if err != nil {
 		return nil, err
 	}
@@ -255,19 +299,23 @@ func (s *Store) freezePool(ctx context.Context, tx *sql.Tx, p domain.DrawParams,
 	h := draw.NewPoolHasher(true)
 	pool := &frozenPool{Exclusions: []draw.Exclusion{}}
 	label := labelOf(industryName)
-	var code, name, status, risk, township string
+	statuses := p.Statuses
+	if len(statuses) == 0 {
+		statuses = []string{string(domain.StatusActive)}
+	}
+	var code, name, status, risk, township, kind string
 	for rows.Next() {
-		if err := rows.Scan(&code, &name, &status, &risk, &township); err != nil {
+		if err := rows.Scan(&code, &name, &status, &risk, &township, &kind); err != nil {
 			return nil, err
 		}
-		if len(p.Townships) > 0 && !slices.Contains(p.Townships, township) {
+		if len(p.Townships) > 0 && !slices.Contains(p.Townships, township) || len(p.Kinds) > 0 && !slices.Contains(p.Kinds, kind) {
 			continue
 		}
-		if status != string(domain.StatusActive) {
+		if !slices.Contains(statuses, status) {
 			pool.Exclusions = append(pool.Exclusions, draw.Exclusion{Code: code, Reason: "status_" + status})
 			continue
 		}
-		if err := h.AddBusiness(&draw.Business{Code: code, Name: draw.CanonicalText(name), Stratum: risk, Industry: label}); err != nil {
+		if err := h.AddBusiness(&draw.Business{Code: code, Name: draw.CanonicalText(name), Stratum: risk, Industry: label, LastInspectors: last[code]}); err != nil {
 			return nil, invalidPool{err}
 		}
 	}
@@ -287,7 +335,7 @@ func (s *Store) freezePool(ctx context.Context, tx *sql.Tx, p domain.DrawParams,
 func labelOf(s string) string { return strings.ReplaceAll(draw.CanonicalText(s), ",", "，") }
 
 // freezeRoster reads the team departments' inspectors and all experts.
-func (s *Store) freezeRoster(ctx context.Context, tx *sql.Tx, p domain.DrawParams, depts map[int64]domain.Department, team map[int64]bool) (*draw.Roster, []draw.ConflictSalt, error) {
+func (s *Store) freezeRoster(ctx context.Context, tx querier, p domain.DrawParams, depts map[int64]domain.Department, team map[int64]bool) (*draw.Roster, []draw.ConflictSalt, error) {
 	ins, err := s.queryInspectors(ctx, tx, domain.System, "SELECT "+inspectorCols+" FROM inspectors ORDER BY id")
 	if err != nil {
 		return nil, nil, err
@@ -332,7 +380,7 @@ func (s *Store) freezeRoster(ctx context.Context, tx *sql.Tx, p domain.DrawParam
 }
 
 const drawCols = `id, draw_key, state, lead_department_id, industry_code, announcement, announcement_hash, public_first, public_value, result,
-abort_reason, created_at, executed_at, aborted_at, summary`
+abort_reason, created_at, executed_at, aborted_at, summary, params`
 
 // drawSummary is what the public page shows of a frozen pool and roster,
 // kept beside them so that no step but execution reads the whole pool.
@@ -364,9 +412,9 @@ func summarize(pool *frozenPool, roster *draw.Roster) drawSummary {
 // roster.
 func loadDraw(ctx context.Context, q querier, key string) (*domain.Draw, error) {
 	var d domain.Draw
-	var ann, first, pv, res, sum string
+	var ann, first, pv, res, sum, params string
 	err := q.QueryRowContext(ctx, `SELECT `+drawCols+` FROM draws WHERE draw_key = $1`, key).Scan(&d.ID, &d.Key, &d.State, &d.LeadDepartmentID,
-		&d.Industry, &ann, &d.AnnouncementHash, &first, &pv, &res, &d.AbortReason, timeCol{&d.CreatedAt}, timeCol{&d.ExecutedAt}, timeCol{&d.AbortedAt}, &sum)
+		&d.Industry, &ann, &d.AnnouncementHash, &first, &pv, &res, &d.AbortReason, timeCol{&d.CreatedAt}, timeCol{&d.ExecutedAt}, timeCol{&d.AbortedAt}, &sum, &params)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, drawErr("GetDraw", domain.KindNotFound, "not_found", "draw", key)
 	}
@@ -374,6 +422,11 @@ func loadDraw(ctx context.Context, q querier, key string) (*domain.Draw, error) 
 		return nil, err
 	}
 	d.PublicPending = first != ""
+	var dp domain.DrawParams
+	if err := json.Unmarshal([]byte(params), &dp); err != nil {
+		return nil, err
+	}
+	d.BatchID = dp.BatchID
 	if err := json.Unmarshal([]byte(ann), &d.Announcement); err != nil {
 		return nil, err
 	}
@@ -540,6 +593,9 @@ func (s *Store) CommitDraw(ctx context.Context, a domain.Actor, key, party, comm
 		}
 		if open == 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE draws SET state = $1 WHERE id = $2`, string(domain.DrawRevealing), d.ID); err != nil {
+				return err
+			}
+			if err := s.notifyParties(ctx, tx, d, "draw_reveal"); err != nil {
 				return err
 			}
 		}
@@ -764,6 +820,11 @@ func (s *Store) ExecuteDraw(ctx context.Context, a domain.Actor, key string) (*d
 		d.Result = &bundle.Result
 		if _, err := s.logAppend(ctx, tx, LogRecord{Type: logDrawResult, Version: 1, Key: key, Body: resultLogOf(d, res)}); err != nil {
 			return err
+		}
+		if d.BatchID != 0 {
+			if err := s.handOver(ctx, tx, a, d.BatchID, &bundle.Result); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, a, auditRec{Action: "draw.execute", ObjectType: "draw", ObjectKey: key, Dept: d.LeadDepartmentID,
 			After: map[string]any{"seed": bundle.Result.Seed, "visits": len(bundle.Result.Visits), "unstaffed": len(bundle.Result.Unstaffed())}})
