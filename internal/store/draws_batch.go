@@ -80,9 +80,6 @@ func (s *Store) PreviewDraw(ctx context.Context, a domain.Actor, p domain.DrawPa
 	defer tx.Rollback()
 	fz, err := s.freeze(ctx, tx, op, &p)
 	if err != nil {
-		if _, ok := err.(*domain.Error); ok {
-			return nil, err
-		}
 		return nil, internal(op, err)
 	}
 	fz.ann.Draw = "preview"
@@ -273,4 +270,32 @@ ORDER BY e.code, a.inspector_id`, industry, date(before))
 		out[code] = append(out[code], "I"+strconv.FormatInt(in, 10))
 	}
 	return out, rows.Err()
+}
+
+// DrawSnapshot returns a draw's frozen pool and roster with their
+// exclusions, for the staff pages (every staff role; the public sees them
+// in the bundle once the draw is executed).
+func (s *Store) DrawSnapshot(ctx context.Context, a domain.Actor, key string) (*draw.Pool, *draw.Roster, error) {
+	const op = "DrawSnapshot"
+	if err := domain.Require("store."+op, a, domain.ActViewPlans, 0); err != nil {
+		return nil, nil, err
+	}
+	_, pool, roster, err := loadDrawFull(ctx, s.read, key)
+	if err != nil {
+		if domain.ErrorKind(err) == domain.KindNotFound {
+			return nil, nil, err
+		}
+		return nil, nil, internal(op, err)
+	}
+	return pool, roster, nil
+}
+
+// TaskOfBatch returns the ID of the task a batch belongs to.
+func (s *Store) TaskOfBatch(ctx context.Context, batchID int64) (int64, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `SELECT task_id FROM task_batches WHERE id = $1`, batchID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, notFound("TaskOfBatch")
+	}
+	return id, internal("TaskOfBatch", err)
 }

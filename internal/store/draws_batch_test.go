@@ -44,14 +44,10 @@ func runBatchDraw(t *testing.T, w *planWorld, d *domain.Draw) *draw.Bundle {
 func TestBatchDraw(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
+		// One inspector in each department: the first batch's teams are
+		// both of them, so the second batch cannot send them again to a
+		// business the first batch visited.
 		w := newPlanWorld(t, s)
-		for i, dept := range []int64{w.f.Dept.ID, w.f.OtherDept.ID, w.f.Dept.ID, w.f.OtherDept.ID} {
-			in := inspector(110+i, dept)
-			in.Conflicts = nil
-			if err := s.SaveInspector(ctx, domain.System, in); err != nil {
-				t.Fatal(err)
-			}
-		}
 		task := w.newTask("餐饮服务联合抽查", w.f.Dept.ID, win(4, 1, 6, 30), win(7, 1, 9, 30))
 		w.publish(t, task)
 		b1, b2 := task.Batches[0].ID, task.Batches[1].ID
@@ -71,7 +67,7 @@ func TestBatchDraw(t *testing.T) {
 		for _, q := range pv.Quotas {
 			quota += q
 		}
-		if pv.Announcement.PoolSize != 6 || quota != 4 || len(pv.Roster.Inspectors) != 6 {
+		if pv.Announcement.PoolSize != 6 || quota != 4 || len(pv.Roster.Inspectors) != 2 {
 			t.Fatalf("preview: %d businesses, quota %d, %d inspectors", pv.Announcement.PoolSize, quota, len(pv.Roster.Inspectors))
 		}
 		if n := count(t, s, "draws"); n != 0 {
@@ -171,7 +167,11 @@ func TestBatchDraw(t *testing.T) {
 				t.Errorf("%s last inspectors %v, want %v", b.Code, got, last[b.Code])
 			}
 		}
-		skipped := 0
+		// The first batch drew 4 of the 6 businesses and so does the
+		// second: at least two are drawn again, each skipping both
+		// inspectors, and such a visit, with nobody to go, is not handed to
+		// dispatch.
+		skipped, staffed := 0, 0
 		for _, v := range bundle2.Result.Visits {
 			for _, m := range v.Team {
 				if slices.Contains(last[v.Code], m.Inspector) {
@@ -183,9 +183,21 @@ func TestBatchDraw(t *testing.T) {
 					skipped++
 				}
 			}
+			if len(v.Team) > 0 {
+				staffed++
+			} else if len(v.Shortfalls) == 0 {
+				t.Errorf("%s has no team and no shortfall", v.Code)
+			}
 		}
-		if skipped == 0 {
-			t.Error("no candidate was skipped as the last inspector")
+		if skipped < 4 {
+			t.Errorf("%d candidates skipped as the last inspector, want at least 4", skipped)
+		}
+		sel2, err := s.BatchSelection(ctx, w.f.Office, b2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sel2) != staffed {
+			t.Errorf("second batch: %d handed over, %d visits staffed", len(sel2), staffed)
 		}
 		rpt, err := draw.Verify(bundle2, nil)
 		if err != nil || !rpt.OK() {

@@ -54,7 +54,7 @@ var requiredPages = []string{
 	pagePortalHome, pageAbout, pageSearch, pageBusiness, pageError, pageLogin, pageStaffHome,
 	pageEntityList, pageEntityShow, pageEntityForm, pageInspectorList, pageInspectorShow, pageInspectorForm,
 	pageImportUpload, pageImportPreview, pageImportDone, pageUserList, pageDepartmentList, pageDepartmentForm,
-	pageAuditList, pagePassword, pageTokens, pageDrawList, pageDrawShow,
+	pageAuditList, pagePassword, pageTokens, pageDrawList, pageDrawShow, pageDrawStaffList, pageDrawAnnounce, pageDrawStaff,
 	pagePlanList, pagePlanShow, pageTaskForm, pageTaskShow, pageAdjustmentList, pageVisitList, pageInbox, pagePortalPlans, pagePortalPlan,
 }
 

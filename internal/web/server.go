@@ -222,6 +222,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 
 	s.plansRoutes(mux)
 	s.inspectRoutes(mux)
+	s.drawStaffRoutes(mux)
 
 	s.workdayRoutes(mux)
 	s.listsRoutes(mux)

@@ -20,7 +20,9 @@ type taskShowData struct {
 	CanDraft    bool // the actor may draft for the task's lead department
 	CanDispatch bool
 	CanOffice   bool
-	Pending     bool // an adjustment awaits the office
+	Pending     bool               // an adjustment awaits the office
+	CanDraw     bool               // the actor may run the task's draws
+	Draws       map[int64][]string // each batch's draws, oldest first
 }
 
 // showTask is one task: its columns, batches with their states and the
@@ -64,7 +66,12 @@ func (s *Server) showTask(w http.ResponseWriter, r *http.Request, sess *session)
 			data.Pending = data.Pending || a.State == domain.AdjFiled
 		}
 	}
+	data.CanDraw, data.Draws = domain.Can(sess.Actor, domain.ActRunDraw, t.LeadDepartmentID), map[int64][]string{}
 	for _, b := range t.Batches {
+		if data.Draws[b.ID], err = s.store.DrawsOfBatch(ctx, b.ID); err != nil {
+			s.fail(w, r, sess, err)
+			return
+		}
 		if b.Visits > 0 {
 			if data.Reports[b.ID], err = s.store.DispatchSummary(ctx, sess.Actor, b.ID); err != nil {
 				s.fail(w, r, sess, err)
