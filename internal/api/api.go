@@ -130,6 +130,16 @@ var routes = []route{
 	{"GET", "/api/v1/visits/{id}", true, "Get a joint visit with its parts and team", nil, (*server).getVisit},
 	{"GET", "/api/v1/notices", true, "The caller's inbox", concat([]string{"unread"}, pageQuery), (*server).listNotices},
 	{"POST", "/api/v1/notices/read", true, "Mark one notice (id) or all read", []string{"id"}, (*server).readNotices},
+	// The draw (issue 5): announce from a batch, commit, reveal, public value, execute, abort; reading is public.
+	{"GET", "/api/v1/draws", false, "List every draw, newest first", nil, (*server).listDraws},
+	{"GET", "/api/v1/draws/{key}", false, "Get a draw: announcement, parties, public value, result or abort", nil, (*server).getDraw},
+	{"GET", "/api/v1/draws/{key}/bundle", false, "The bundle of an executed draw, for yiyeyicha verify", nil, (*server).drawBundle},
+	{"POST", "/api/v1/batches/{id}/draw", true, "Freeze the pool and roster of a batch and announce its draw", nil, (*server).announceDraw},
+	{"POST", "/api/v1/draws/{key}/commit", true, "Commit a party's secret (the party department's staff)", nil, (*server).commitDraw},
+	{"POST", "/api/v1/draws/{key}/reveal", true, "Reveal a party's secret, checked against its commitment", nil, (*server).revealDraw},
+	{"POST", "/api/v1/draws/{key}/public-value", true, "Enter the public value (two different users)", nil, (*server).drawPublicValue},
+	{"POST", "/api/v1/draws/{key}/execute", true, "Execute the draw; the result becomes the batch's selection", nil, (*server).executeDraw},
+	{"POST", "/api/v1/draws/{key}/abort", true, "Abort a draw in public, with the reason", nil, (*server).abortDraw},
 	{"GET", "/api/v1/public/plans", false, "Published annual plans", nil, (*server).publicPlans},
 	{"GET", "/api/v1/public/plans/{year}", false, "A published plan with its tasks and adjustments", nil, (*server).publicPlan},
 }

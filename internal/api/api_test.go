@@ -263,6 +263,7 @@ func TestRoleActionMatrix(t *testing.T) {
 		table = append(table, f.listRows(t)...)
 		table = append(table, planMatrixRows(t, f)...)
 		table = append(table, inspectMatrixRows(t, f)...)
+		table = append(table, drawMatrixRows(t, f)...)
 
 		covered := map[string]bool{}
 		for _, row := range table {

@@ -260,6 +260,12 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"ReasonBody":       reflect.TypeFor[ReasonBody](),
 		"ListImportChange": reflect.TypeFor[domain.ListImportChange](),
 		"ListImportReport": reflect.TypeFor[domain.ListImportReport](),
+		"Draw":             reflect.TypeFor[domain.Draw](),
+		"DrawParty":        reflect.TypeFor[domain.DrawParty](),
+		"AnnounceBody":     reflect.TypeFor[AnnounceBody](),
+		"PartyBody":        reflect.TypeFor[PartyBody](),
+		"PublicValueBody":  reflect.TypeFor[PublicValueBody](),
+		"PublicValueEntry": reflect.TypeFor[PublicValueEntry](),
 	} {
 		t.Run(name, func(t *testing.T) {
 			var s struct {

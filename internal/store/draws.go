@@ -532,11 +532,18 @@ func (s *Store) ListDraws(ctx context.Context) ([]domain.Draw, error) {
 	return out, nil
 }
 
-// drawForUpdate loads a draw in a write transaction and checks its state.
-func drawForUpdate(ctx context.Context, tx *sql.Tx, op, key string, states ...domain.DrawState) (*domain.Draw, error) {
+// drawForUpdate loads a draw in a write transaction and checks that a may
+// do act on it (none: the caller checks a party's right itself), then its
+// state: whoever may not act is refused without learning the state.
+func drawForUpdate(ctx context.Context, tx *sql.Tx, op, key string, a domain.Actor, act domain.Action, states ...domain.DrawState) (*domain.Draw, error) {
 	d, err := loadDraw(ctx, tx, key)
 	if err != nil {
 		return nil, err
+	}
+	if act != "" {
+		if err := domain.Require("store."+op, a, act, d.LeadDepartmentID); err != nil {
+			return nil, err
+		}
 	}
 	if !slices.Contains(states, d.State) {
 		return nil, drawErr(op, domain.KindConflict, "state", "draw", key, "state", string(d.State))
@@ -559,7 +566,7 @@ func partyOf(d *domain.Draw, party string) *domain.DrawParty {
 func (s *Store) CommitDraw(ctx context.Context, a domain.Actor, key, party, commitment string) error {
 	const op = "CommitDraw"
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
-		d, err := drawForUpdate(ctx, tx, op, key, domain.DrawCommitting)
+		d, err := drawForUpdate(ctx, tx, op, key, a, "", domain.DrawCommitting)
 		if err != nil {
 			return err
 		}
@@ -609,7 +616,7 @@ func (s *Store) CommitDraw(ctx context.Context, a domain.Actor, key, party, comm
 func (s *Store) RevealDraw(ctx context.Context, a domain.Actor, key, party, secretHex string) error {
 	const op = "RevealDraw"
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
-		d, err := drawForUpdate(ctx, tx, op, key, domain.DrawRevealing)
+		d, err := drawForUpdate(ctx, tx, op, key, a, "", domain.DrawRevealing)
 		if err != nil {
 			return err
 		}
@@ -656,11 +663,8 @@ func (s *Store) EnterPublicValue(ctx context.Context, a domain.Actor, key, text 
 	}
 	confirmed := false
 	err = s.inTx(ctx, op, func(tx *sql.Tx) error {
-		d, err := drawForUpdate(ctx, tx, op, key, domain.DrawRevealing)
+		d, err := drawForUpdate(ctx, tx, op, key, a, domain.ActRunDraw, domain.DrawRevealing)
 		if err != nil {
-			return err
-		}
-		if err := domain.Require("store."+op, a, domain.ActRunDraw, d.LeadDepartmentID); err != nil {
 			return err
 		}
 		if d.Announcement.PublicValue == "" {
@@ -714,7 +718,7 @@ var errMismatch = errors.New("store: public value entries differ")
 func (s *Store) recordMismatch(ctx context.Context, a domain.Actor, key string) error {
 	const op = "EnterPublicValue"
 	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
-		d, err := drawForUpdate(ctx, tx, op, key, domain.DrawRevealing)
+		d, err := drawForUpdate(ctx, tx, op, key, a, "", domain.DrawRevealing)
 		if err != nil {
 			return err
 		}
@@ -776,11 +780,11 @@ func (s *Store) ExecuteDraw(ctx context.Context, a domain.Actor, key string) (*d
 		if err != nil {
 			return err
 		}
-		if d.State != domain.DrawRevealing {
-			return drawErr(op, domain.KindConflict, "state", "draw", key, "state", string(d.State))
-		}
 		if err := domain.Require("store."+op, a, domain.ActRunDraw, d.LeadDepartmentID); err != nil {
 			return err
+		}
+		if d.State != domain.DrawRevealing {
+			return drawErr(op, domain.KindConflict, "state", "draw", key, "state", string(d.State))
 		}
 		in := draw.Input{Announcement: d.Announcement, Pool: *pool, PoolText: poolText, Roster: *roster}
 		for _, p := range d.Parties {
@@ -845,11 +849,8 @@ func (s *Store) AbortDraw(ctx context.Context, a domain.Actor, key, reason strin
 		return drawErr(op, domain.KindInvalid, "no_reason").WithField("reason")
 	}
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
-		d, err := drawForUpdate(ctx, tx, op, key, domain.DrawCommitting, domain.DrawRevealing)
+		d, err := drawForUpdate(ctx, tx, op, key, a, domain.ActRunDraw, domain.DrawCommitting, domain.DrawRevealing)
 		if err != nil {
-			return err
-		}
-		if err := domain.Require("store."+op, a, domain.ActRunDraw, d.LeadDepartmentID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE draws SET state = $1, abort_reason = $2, aborted_at = $3 WHERE id = $4`,

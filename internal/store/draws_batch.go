@@ -280,7 +280,7 @@ func (s *Store) DrawSnapshot(ctx context.Context, a domain.Actor, key string) (*
 	if err := domain.Require("store."+op, a, domain.ActViewPlans, 0); err != nil {
 		return nil, nil, err
 	}
-	_, pool, roster, err := loadDrawFull(ctx, s.read, key)
+	_, pool, _, roster, err := loadDrawFull(ctx, s.read, key)
 	if err != nil {
 		if domain.ErrorKind(err) == domain.KindNotFound {
 			return nil, nil, err
