@@ -46,7 +46,7 @@ func (s *Server) listStaffDraws(w http.ResponseWriter, r *http.Request, sess *se
 		return
 	}
 	pg := s.newPage(r, sess, "draw.staff.list_title", ds)
-	pg.Nav = "draws"
+	pg.Nav = "plans"
 	s.render(w, r, http.StatusOK, pageDrawStaffList, pg)
 }
 
@@ -265,7 +265,7 @@ func (s *Server) renderStaffDraw(w http.ResponseWriter, r *http.Request, sess *s
 	}
 	pg := s.newPage(r, sess, "", data)
 	pg.Title = pg.P.T("draw.staff.title", "draw", d.Key)
-	pg.Nav = "draws"
+	pg.Nav = "plans"
 	done(pg, r)
 	if k := r.URL.Query().Get("done"); k != "" && pg.Notice == "" {
 		if msg := pg.P.T("draw.staff.done." + k); msg != "draw.staff.done."+k {
