@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
@@ -37,6 +38,9 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request, sess *ses
 	s.sweepUploads()
 	u := &upload{Kind: kind, Filename: header.Filename, UserID: sess.User.ID,
 		AcceptBadCodes: kind == "entities" && r.PostFormValue("accept_bad_codes") == "1", Created: s.now()}
+	if kind == "lists" {
+		u.Reason = strings.TrimSpace(r.PostFormValue("reason"))
+	}
 	if err := s.saveUpload(u, file); err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -70,8 +74,8 @@ func (s *Server) showImportOutcome(w http.ResponseWriter, r *http.Request, sess 
 		s.fail(w, r, sess, err)
 		return
 	}
-	data.Report = rep
-	for _, c := range rep.Changes {
+	data.Report, data.Lists = rep.Report, rep.Lists
+	for _, c := range changesOf(rep.Report) {
 		if c.Op == "unchanged" {
 			continue
 		}
@@ -87,4 +91,12 @@ func (s *Server) showImportOutcome(w http.ResponseWriter, r *http.Request, sess 
 		name = pageImportDone
 	}
 	s.renderImport(w, r, sess, http.StatusOK, name, data, "")
+}
+
+// changesOf is the changes of a report; none for a joint-list import.
+func changesOf(rep *domain.ImportReport) []domain.Change {
+	if rep == nil {
+		return nil
+	}
+	return rep.Changes
 }

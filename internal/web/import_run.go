@@ -9,10 +9,17 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/importx"
 )
 
+// importResult is what an import did or would do: records created and
+// updated (directory, inspectors, catalogue), or the joint lists drafted.
+type importResult struct {
+	Report *domain.ImportReport
+	Lists  *domain.ListImportReport
+}
+
 // runImport reads a kept upload and imports it, as a preview (dryRun) or
 // for real. Reading the file again on confirmation means what is imported
 // is exactly what was previewed, with no parsed rows held in memory.
-func (s *Server) runImport(ctx context.Context, sess *session, u *upload, dryRun bool) (*domain.ImportReport, error) {
+func (s *Server) runImport(ctx context.Context, sess *session, u *upload, dryRun bool) (*importResult, error) {
 	ref, err := s.reference(ctx)
 	if err != nil {
 		return nil, err
@@ -24,25 +31,36 @@ func (s *Server) runImport(ctx context.Context, sess *session, u *upload, dryRun
 	defer f.Close()
 	opt := importx.Options{AcceptBadCodes: u.AcceptBadCodes}
 	iopt := domain.ImportOptions{DryRun: dryRun, AcceptBadCodes: u.AcceptBadCodes}
+	var res importResult
 	switch u.Kind {
 	case "entities":
 		rows, err := importx.ReadEntities(f, u.Filename, ref.importx(), opt)
 		if err != nil {
 			return nil, err
 		}
-		return s.store.ImportEntities(ctx, sess.Actor, rows, iopt)
+		res.Report, err = s.store.ImportEntities(ctx, sess.Actor, rows, iopt)
+		return &res, err
 	case "inspectors":
 		rows, err := importx.ReadInspectors(f, u.Filename, ref.importx(), opt)
 		if err != nil {
 			return nil, err
 		}
-		return s.store.ImportInspectors(ctx, sess.Actor, rows, iopt)
+		res.Report, err = s.store.ImportInspectors(ctx, sess.Actor, rows, iopt)
+		return &res, err
 	case "catalog":
 		rows, err := importx.ReadCatalog(f, u.Filename, ref.importx(), opt)
 		if err != nil {
 			return nil, err
 		}
-		return s.store.ImportCatalog(ctx, sess.Actor, rows, iopt)
+		res.Report, err = s.store.ImportCatalog(ctx, sess.Actor, rows, iopt)
+		return &res, err
+	case "lists":
+		rows, err := importx.ReadJointLists(f, u.Filename, ref.importx(), opt)
+		if err != nil {
+			return nil, err
+		}
+		res.Lists, err = s.store.ImportJointLists(ctx, sess.Actor, rows, domain.ListImportOptions{Reason: u.Reason, DryRun: dryRun})
+		return &res, err
 	}
 	return nil, domain.E("web.runImport", domain.KindNotFound, "err.not_found")
 }
@@ -59,7 +77,8 @@ func rowErrors(err error) []domain.FieldError {
 
 // importKind validates the {kind} path segment.
 func importKind(kind string) error {
-	if kind == "entities" || kind == "inspectors" || kind == "catalog" {
+	switch kind {
+	case "entities", "inspectors", "catalog", "lists":
 		return nil
 	}
 	return domain.E("web.importKind", domain.KindNotFound, "err.not_found")

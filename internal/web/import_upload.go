@@ -12,8 +12,9 @@ type importData struct {
 	Kind      string
 	Upload    *upload
 	Report    *domain.ImportReport
-	Changes   []domain.Change // what the preview shows: creations and updates, capped
-	More      int             // changes not shown
+	Lists     *domain.ListImportReport // joint lists: what happens to each industry's list
+	Changes   []domain.Change          // what the preview shows: creations and updates, capped
+	More      int                      // changes not shown
 	RowErrors []errorRow
 	MoreErrs  int // bad rows not listed on the page (all are in the download)
 	MaxMiB    int
@@ -54,6 +55,8 @@ func importTitle(kind string) string {
 		return "web.import.inspectors.title"
 	case "catalog":
 		return "lists.import.catalog.title"
+	case "lists":
+		return "lists.import.lists.title"
 	}
 	return "web.import.entities.title"
 }
@@ -66,12 +69,14 @@ func importListTitle(kind string) string {
 		return "web.inspectors.title"
 	case "catalog":
 		return "lists.catalog.title"
+	case "lists":
+		return "lists.staff.title"
 	}
 	return "web.entities.title"
 }
 
 func importNav(kind string) string {
-	if kind == "inspectors" || kind == "catalog" {
+	if kind == "inspectors" || kind == "catalog" || kind == "lists" {
 		return kind
 	}
 	return "entities"
@@ -109,6 +114,8 @@ func mayImport(sess *session, kind string) bool {
 		return editableDepartment(sess) != 0
 	case "catalog":
 		return domain.Can(sess.Actor, domain.ActEditCatalogue, sess.Actor.DepartmentID)
+	case "lists":
+		return domain.Can(sess.Actor, domain.ActDraftList, sess.Actor.DepartmentID)
 	}
 	return domain.Can(sess.Actor, domain.ActEditEntity, 0)
 }

@@ -48,6 +48,7 @@ func (s *Server) listsRoutes(mux *http.ServeMux) {
 	staff("GET /staff/catalog/{id}/edit", s.showEditCatalogItem)
 	staff("POST /staff/catalog/{id}", s.updateCatalogItem)
 	staff("GET /staff/lists", s.listStaffLists)
+	staff("GET /staff/lists/export", s.exportStaffLists)
 	staff("POST /staff/lists", s.createJointList)
 	staff("GET /staff/lists/{id}", s.showStaffList)
 	staff("POST /staff/lists/{id}/versions", s.openListDraft)

@@ -342,3 +342,15 @@ func (s *Server) discardListDraft(w http.ResponseWriter, r *http.Request, sess *
 	}
 	http.Redirect(w, r, "/staff/lists", http.StatusSeeOther)
 }
+
+// exportStaffLists downloads every industry's current published list in
+// the departments' columns: the import page's template, and a clerk's copy.
+func (s *Server) exportStaffLists(w http.ResponseWriter, r *http.Request, sess *session) {
+	vs, err := s.store.CurrentJointListVersions(r.Context())
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	format, _ := exportFormat(r)
+	s.writeListFile(w, r, "lists-"+s.now().Format("20060102"), format, vs, vs)
+}

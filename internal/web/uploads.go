@@ -26,10 +26,11 @@ const uploadLimit = 20 << 20
 // it may confirm it.
 type upload struct {
 	ID             string    `json:"id"`
-	Kind           string    `json:"kind"` // "entities" or "inspectors"
+	Kind           string    `json:"kind"` // the {kind} of /staff/import/{kind}
 	Filename       string    `json:"filename"`
 	UserID         int64     `json:"user_id"`
 	AcceptBadCodes bool      `json:"accept_bad_codes"`
+	Reason         string    `json:"reason,omitempty"` // joint lists: why published lists get new versions
 	Created        time.Time `json:"created"`
 }
 
