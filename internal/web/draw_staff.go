@@ -23,7 +23,7 @@ const (
 const maxListed = 2000
 
 // drawStaffRoutes registers the staff side of the draw.
-func (s *Server) drawStaffRoutes(mux *http.ServeMux) {
+func (s *Server) drawStaffRoutes(mux *router) {
 	staff := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
 		mux.Handle(pattern, s.requireUser(h))
 	}

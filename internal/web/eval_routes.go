@@ -20,7 +20,7 @@ func init() {
 // evalRoutes serves the dashboard, the risk calibration, the annual
 // summary, bulletins and typical cases to staff. The store decides who
 // sees what; the handlers only pick the department a user is limited to.
-func (s *Server) evalRoutes(mux *http.ServeMux) {
+func (s *Server) evalRoutes(mux *router) {
 	staff := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
 		mux.Handle(pattern, s.requireUser(h))
 	}
@@ -44,6 +44,6 @@ func (s *Server) evalRoutes(mux *http.ServeMux) {
 }
 
 // evalPortalRoutes serves the published typical cases to the public.
-func (s *Server) evalPortalRoutes(mux *http.ServeMux) {
+func (s *Server) evalPortalRoutes(mux *router) {
 	mux.HandleFunc("GET /cases", s.showPortalCases)
 }

@@ -17,7 +17,7 @@ func init() {
 
 // inspectRoutes registers the staff pages of the inspection. Every write
 // goes through a store method that checks the actor's rights.
-func (s *Server) inspectRoutes(mux *http.ServeMux) {
+func (s *Server) inspectRoutes(mux *router) {
 	staff := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
 		mux.Handle(pattern, s.requireUser(h))
 	}

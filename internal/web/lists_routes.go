@@ -26,7 +26,7 @@ func init() {
 // listsPortalRoutes serves the published joint lists to the public: the
 // search, each list with its history, printable, downloadable, the diff
 // between two versions, and the county summary list.
-func (s *Server) listsPortalRoutes(mux *http.ServeMux) {
+func (s *Server) listsPortalRoutes(mux *router) {
 	mux.HandleFunc("GET /lists", s.searchLists)
 	mux.HandleFunc("GET /lists/summary", s.showListsSummary)
 	mux.HandleFunc("GET /lists/summary/download/{format}", s.downloadListsSummary)
@@ -38,7 +38,7 @@ func (s *Server) listsPortalRoutes(mux *http.ServeMux) {
 
 // listsRoutes serves the staff side: catalogues, drafts, sign-off,
 // publication, new versions.
-func (s *Server) listsRoutes(mux *http.ServeMux) {
+func (s *Server) listsRoutes(mux *router) {
 	staff := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
 		mux.Handle(pattern, s.requireUser(h))
 	}

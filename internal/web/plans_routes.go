@@ -28,7 +28,7 @@ const (
 )
 
 // plansRoutes registers the staff pages of issue 4.
-func (s *Server) plansRoutes(mux *http.ServeMux) {
+func (s *Server) plansRoutes(mux *router) {
 	staff := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
 		mux.Handle(pattern, s.requireUser(h))
 	}
@@ -54,7 +54,7 @@ func (s *Server) plansRoutes(mux *http.ServeMux) {
 }
 
 // plansPortalRoutes registers the public pages of the published plans.
-func (s *Server) plansPortalRoutes(mux *http.ServeMux) {
+func (s *Server) plansPortalRoutes(mux *router) {
 	mux.HandleFunc("GET /plans", s.showPortalPlans)
 	mux.HandleFunc("GET /plans/{year}", s.showPortalPlan)
 	mux.HandleFunc("GET /plans/{year}/plan.xlsx", s.exportPortalPlan)

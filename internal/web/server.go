@@ -129,19 +129,25 @@ func (s *Server) Close() error {
 // Handler serves everything: the portal at /, the staff side behind /login
 // and /staff/, /healthz, /static/ and, when configured, /api/v1/.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+	return s.wrap(s.routes())
+}
+
+// routes registers everything Handler serves, on a router that keeps the
+// table of its patterns.
+func (s *Server) routes() *router {
+	mux := newRouter()
 	s.portalRoutes(mux)
 	s.staffRoutes(mux)
 	if s.api != nil {
 		mux.Handle("/api/v1/", s.api)
 	}
-	return s.wrap(mux)
+	return mux
 }
 
 // PortalHandler serves only the public portal, /healthz and /static/, for a
 // deployment that exposes the portal alone to the internet.
 func (s *Server) PortalHandler() http.Handler {
-	mux := http.NewServeMux()
+	mux := newRouter()
 	s.portalRoutes(mux)
 	h := s.wrap(mux)
 	// Pages served here must not link to a staff login that this address
@@ -151,10 +157,31 @@ func (s *Server) PortalHandler() http.Handler {
 	})
 }
 
+// router is a ServeMux that keeps the patterns registered on it, in
+// order: the route table of the web face, which the role × action test
+// (routes_test.go) checks has a row for every route.
+type router struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func newRouter() *router { return &router{ServeMux: http.NewServeMux()} }
+
+// Handle registers h for pattern and records the pattern.
+func (m *router) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+// HandleFunc registers h for pattern and records the pattern.
+func (m *router) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
+}
+
 // portalOnlyKey marks requests served by PortalHandler.
 type portalOnlyKey struct{}
 
-func (s *Server) portalRoutes(mux *http.ServeMux) {
+func (s *Server) portalRoutes(mux *router) {
 	mux.HandleFunc("GET /{$}", s.showPortalHome)
 	mux.HandleFunc("GET /about", s.showAbout)
 	mux.HandleFunc("GET /search", s.searchBusinesses)
@@ -169,7 +196,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/", s.notFound)
 }
 
-func (s *Server) staffRoutes(mux *http.ServeMux) {
+func (s *Server) staffRoutes(mux *router) {
 	mux.HandleFunc("GET /login", s.showLogin)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)

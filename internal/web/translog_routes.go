@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
@@ -17,7 +16,7 @@ func init() { requiredPages = append(requiredPages, pageLog, pageLogEntry) }
 
 // translogPortalRoutes are the log's public endpoints (docs/transparency-log.md).
 // They need no login: anyone may check the log.
-func (s *Server) translogPortalRoutes(mux *http.ServeMux) {
+func (s *Server) translogPortalRoutes(mux *router) {
 	mux.HandleFunc("GET /log", s.showLog)
 	mux.HandleFunc("GET /log/entry/{index}", s.showLogEntry)
 	mux.HandleFunc("GET /log/checkpoint", s.serveLogCheckpoint)

@@ -9,7 +9,7 @@ func init() { requiredPages = append(requiredPages, pageWorkdayList) }
 
 // workdayRoutes serves the working-day calendar (工作日历): every staff
 // member reads it; the office adds or corrects a year's schedule.
-func (s *Server) workdayRoutes(mux *http.ServeMux) {
+func (s *Server) workdayRoutes(mux *router) {
 	staff := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
 		mux.Handle(pattern, s.requireUser(h))
 	}
