@@ -336,6 +336,7 @@ func (m *matrixWorld) rows(t *testing.T) []matrixRow {
 		{"lists", "GET", "/staff/lists", nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
 		{"list create", "POST", "/staff/lists", url.Values{"industry": {"hotel"}, "lead": {lead}, "subject": {"住宿经营者"}, "frequency": {"1"},
 			"ratio_A": {"1%"}, "ratio_B": {"2%"}, "ratio_C": {"10%"}, "ratio_D": {"30%"}}, nil, want{login, see, see, no, no, no, no}},
+		{"lists export", "GET", "/staff/lists/export?format=csv", nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
 		{"list", "GET", "/staff/lists/" + list, nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
 		{"list diff", "GET", "/staff/lists/" + list + "/diff?from=1&to=2", nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
 		{"list new draft", "POST", "/staff/lists/" + list + "/versions", url.Values{"reason": {"再次调整"}}, nil, want{login, clash, clash, no, no, no, no}},
