@@ -50,6 +50,11 @@ func TestCanMatrix(t *testing.T) {
 	}
 	want["inspector"][ActEnterResult] = cell{true, false}
 	want["inspector"][ActCloseVisit] = cell{true, false}
+	// The follow-up (issue 6): department staff refer, handle, follow up
+	// and flag for their own department; nobody else.
+	for _, act := range []Action{ActRefer, ActHandleRef, ActFollowUp, ActFlagPunish} {
+		want["department"][act] = cell{true, false}
+	}
 	actors := map[string]Actor{"office": office, "department": dept, "inspector": insp, "discipline": disc, "anonymous": anon}
 	for name, a := range actors {
 		for _, act := range Actions {

@@ -449,7 +449,10 @@ type PublicInspection struct {
 	// DisposalText is the lead department's disposal as published.
 	DisposalText string `json:"disposal_text,omitempty"`
 	ClosedOn     Date   `json:"closed_on,omitzero"`
-	// FollowUp is the follow-up status (后续处置) once the follow-up work
-	// records one; empty until then.
+	// FollowUp is the i18n key of the follow-up status (后续处置,
+	// FollowUp.PublicStatus); empty when the closure opened none.
 	FollowUp string `json:"follow_up,omitempty"`
+	// Referrals are the visit's findings referred (抄告/移交): where they
+	// went and where they are.
+	Referrals []PublicReferral `json:"referrals"`
 }

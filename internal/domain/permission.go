@@ -92,7 +92,8 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 	ActViewDashboard, ActViewCalibration, ActEditEvalConfig, ActIssueBulletin, ActRespondBulletin, ActFileSummary, ActSubmitCase, ActPublishCase, ActRevisit,
 	ActRunDraw, ActDrawEntropy, ActViewSalts,
 	ActViewPlans, ActDraftTask, ActFilePlan, ActDrawBatch, ActDispatch,
-	ActEnterResult, ActCloseVisit, ActPublishResult, ActEditInspectConf}
+	ActEnterResult, ActCloseVisit, ActPublishResult, ActEditInspectConf,
+	ActRefer, ActHandleRef, ActFollowUp, ActFlagPunish}
 
 // Can reports whether a may perform act on something owned by department
 // dept (0 when the object belongs to no department). This is the one place
@@ -121,9 +122,14 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 // on adjustments.
 // Results are entered, signed, closed and published by the departments
 // themselves (canInspect), never by the office ("谁检查、谁录入、谁公开").
+// Referrals, follow-ups and joint-punishment flags are the department
+// staff's, each for their own department (canFollowUp).
 func Can(a Actor, act Action, dept int64) bool {
 	if slices.Contains(inspectionActs, act) {
 		return canInspect(a, act, dept)
+	}
+	if slices.Contains(followUpActs, act) {
+		return canFollowUp(a, dept)
 	}
 	switch a.Role {
 	case RoleOffice:

@@ -57,7 +57,7 @@ func (s *Store) evalFacts(ctx context.Context, year int) (*metrics.Facts, error)
 	}); err != nil {
 		return nil, err
 	}
-	for _, load := range []func(context.Context, *sql.Tx, *metrics.Facts) error{loadTasks, loadVisits, loadScope, loadRevisits} {
+	for _, load := range []func(context.Context, *sql.Tx, *metrics.Facts) error{loadTasks, loadVisits, loadScope, loadRevisits, loadReferrals, loadFollowUps} {
 		if err := load(ctx, tx, f); err != nil {
 			return nil, err
 		}
@@ -228,6 +228,54 @@ WHERE d.year = $1 ORDER BY r.draw_id, r.position`, []any{f.Year}, func(r *sql.Ro
 		}
 		rv.Done, rv.Problem = outcome != "", outcome == "problem"
 		f.Revisits = append(f.Revisits, rv)
+		return nil
+	})
+}
+
+// loadReferrals reads the referrals of the year's visits. A referral's
+// deadline is the one of the step that closed it or that it waits for:
+// the answer's until it is accepted, then the outcome's; it is closed
+// when returned or its outcome reported.
+func loadReferrals(ctx context.Context, tx *sql.Tx, f *metrics.Facts) error {
+	return scanAll(ctx, tx, `SELECT r.id, r.from_department_id, r.to_department_id, e.industry_code, e.township_code, r.state, r.sent_on,
+r.answer_due, r.outcome_due, r.decided_on, r.outcome_on
+FROM referrals r JOIN visits v ON v.id = r.visit_id JOIN entities e ON e.id = v.entity_id WHERE v.year = $1 ORDER BY r.id`, []any{f.Year}, func(r *sql.Rows) error {
+		var x metrics.Referral
+		var state string
+		var answer, outcome, decided, done domain.Date
+		if err := r.Scan(&x.ID, &x.FromDept, &x.ToDept, &x.Industry, &x.Township, &state, dateCol{&x.SentOn}, dateCol{&answer}, dateCol{&outcome},
+			dateCol{&decided}, dateCol{&done}); err != nil {
+			return err
+		}
+		switch domain.ReferralState(state) {
+		case domain.RefAccepted:
+			x.DueOn = outcome
+		case domain.RefDone:
+			x.DueOn, x.ClosedOn = outcome, done
+		case domain.RefReturned:
+			x.DueOn, x.ClosedOn = answer, decided
+		default:
+			x.DueOn = answer
+		}
+		f.Referrals = append(f.Referrals, x)
+		return nil
+	})
+}
+
+// loadFollowUps reads the follow-ups of the year's visits; one is closed
+// on the day of its re-check, escalated or not.
+func loadFollowUps(ctx context.Context, tx *sql.Tx, f *metrics.Facts) error {
+	return scanAll(ctx, tx, `SELECT fu.id, fu.department_id, e.industry_code, e.township_code, fu.opened_on, fu.due_on, fu.checked_on, fu.state
+FROM follow_ups fu JOIN visits v ON v.id = fu.visit_id JOIN entities e ON e.id = v.entity_id WHERE v.year = $1 ORDER BY fu.id`, []any{f.Year}, func(r *sql.Rows) error {
+		var x metrics.FollowUp
+		var state string
+		if err := r.Scan(&x.ID, &x.Dept, &x.Industry, &x.Township, dateCol{&x.OpenedOn}, dateCol{&x.DueOn}, dateCol{&x.ClosedOn}, &state); err != nil {
+			return err
+		}
+		if domain.FollowUpState(state) == domain.FUOpen {
+			x.ClosedOn = domain.Date{}
+		}
+		f.FollowUps = append(f.FollowUps, x)
 		return nil
 	})
 }

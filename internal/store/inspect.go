@@ -440,9 +440,18 @@ func (s *Store) ReopenPart(ctx context.Context, a domain.Actor, partID int64) er
 // all signed: the lead department gives the overall result category, the
 // disposal and its text (and a rectification deadline for 责令改正).
 // "未发现问题" is refused when a part found a problem. The visit is
-// closed; nothing in it changes afterwards.
+// closed; nothing in it changes afterwards. A rectification order or
+// 拟列入经营异常名录 opens its follow-up in the same transaction.
 func (s *Store) CloseVisit(ctx context.Context, a domain.Actor, visitID int64, in domain.CloseInput) error {
 	const op = "CloseVisit"
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	set, err := s.FollowUpSettings(ctx)
+	if err != nil {
+		return err
+	}
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
 		var lead int64
 		var state domain.VisitState
@@ -476,6 +485,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`, visitID, string(in.Category), string(in.Di
 			return err
 		}
 		if err := s.audit(ctx, tx, a, auditRec{Action: "visit.record", ObjectType: "visit", ObjectKey: strconv.FormatInt(visitID, 10), Dept: lead, After: in}); err != nil {
+			return err
+		}
+		if err := s.openFollowUp(ctx, tx, a, visitID, lead, in, cal, set); err != nil {
 			return err
 		}
 		return s.setVisitState(ctx, tx, a, visitID, lead, state, domain.VisitClosed)

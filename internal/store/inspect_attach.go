@@ -100,7 +100,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, x.VisitID, x.Par
 }
 
 // OpenAttachment returns an attachment and its content for whoever may
-// read its visit. Attachments are never public. The caller closes the
+// read its visit, or receives a referral it is evidence of. Attachments are never public. The caller closes the
 // reader.
 func (s *Store) OpenAttachment(ctx context.Context, a domain.Actor, id int64) (*domain.Attachment, io.ReadCloser, error) {
 	const op = "OpenAttachment"
@@ -116,7 +116,10 @@ func (s *Store) OpenAttachment(ctx context.Context, a domain.Actor, id int64) (*
 		return nil, nil, internal(op, err)
 	}
 	if _, err := s.GetVisit(ctx, a, x.VisitID); err != nil {
-		return nil, nil, err
+		// The receiver of a referral reads the evidence linked to it.
+		if ok, rerr := s.referredTo(ctx, a, x.ID); rerr != nil || !ok {
+			return nil, nil, err
+		}
 	}
 	if s.blobs == nil {
 		return nil, nil, domain.E("store."+op, domain.KindConflict, "err.inspect.no_file_store")

@@ -99,7 +99,7 @@ func (s *Store) publicInspection(ctx context.Context, in *domain.Inspection) (do
 	if r := in.Record; r != nil {
 		pi.Category, pi.Disposal, pi.DisposalText, pi.ClosedOn = r.Category, r.Disposal, r.DisposalText, dateOf(r.ClosedAt)
 	}
-	return pi, nil
+	return pi, s.publicFollowUp(ctx, preparedReads{s}, &pi)
 }
 
 // preparedReads is the read pool with each query prepared once
