@@ -3,6 +3,7 @@ package importx
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -79,6 +80,55 @@ func WritePlan(w io.Writer, title string, header []string, rows [][]string, note
 		}
 	}
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// WriteTable writes a listing as XLSX: a bold header row, then the rows as
+// text, on one sheet named title (without the characters Excel refuses in
+// a sheet name, cut to its 31 characters).
+func WriteTable(w io.Writer, title string, header []string, rows [][]string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := []rune(strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\?*[]:`, r) {
+			return '-'
+		}
+		return r
+	}, title))
+	if len(sheet) > 31 {
+		sheet = sheet[:31]
+	}
+	name := string(sheet)
+	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = excelize.Cell{StyleID: bold, Value: h}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for r, row := range rows {
+		cells := make([]any, len(row))
+		for i, v := range row {
+			cells[i] = v
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", r+2), cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
 		return err
 	}
 	return f.Write(w)

@@ -14,6 +14,7 @@ type entityShowData struct {
 	History    []historyEntry
 	HasHistory bool
 	Burden     *store.EntityBurden
+	Punish     *punishData
 }
 
 // pathID reads the {id} path segment; a non-number is "not found", not a
@@ -52,11 +53,19 @@ func (s *Server) showEntity(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.fail(w, r, sess, err)
 		return
 	}
-	pg := s.newPage(r, sess, "", &entityShowData{Entity: e, Ref: ref, History: hist, HasHistory: ok, Burden: burden})
+	punish, err := s.punishData(r.Context(), sess.Actor, e.ID, r.URL.Path)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	pg := s.newPage(r, sess, "", &entityShowData{Entity: e, Ref: ref, History: hist, HasHistory: ok, Burden: burden, Punish: punish})
 	pg.Title = e.Name
 	pg.Nav = "entities"
 	if r.URL.Query().Get("saved") == "1" {
 		pg.Notice = pg.P.T("web.notice.saved")
+	}
+	if d := r.URL.Query().Get("done"); d != "" {
+		pg.Notice = pg.P.T("followup.done." + d)
 	}
 	s.render(w, r, http.StatusOK, pageEntityShow, pg)
 }

@@ -29,6 +29,15 @@ type inspectData struct {
 	LogRefs    map[int64]*LogRef
 	CanClose   bool
 	Limit      int64 // attachment size limit in MiB
+	// What follows the visit: its referrals and follow-ups, whether the
+	// actor may refer one of its findings, whether the closure's disposal
+	// calls for a referral not yet sent, and the business's
+	// joint-punishment flags.
+	Referrals  []domain.Referral
+	FollowUps  []domain.FollowUp
+	CanRefer   bool
+	OfferRefer domain.ReferralKind
+	Punish     *punishData
 }
 
 // showInspection is a joint visit: the business, the tasks it serves, the
@@ -95,7 +104,7 @@ func (s *Server) inspectData(ctx context.Context, a domain.Actor, in *domain.Ins
 		}
 	}
 	d.CanClose = onTeam && v.State == domain.VisitResultsComplete && domain.Can(a, domain.ActCloseVisit, v.LeadDepartmentID)
-	return d, nil
+	return d, s.followUpData(ctx, a, in, d)
 }
 
 // showVisitNotice is the printable visit notice (检查通知书) for the

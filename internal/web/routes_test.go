@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/attach"
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
@@ -82,13 +83,21 @@ type matrixWorld struct {
 	coItem   []int64
 	openDraw string // a draw announced and waiting for the liaisons' commitments
 	adjust   int64  // an adjustment filed by the lead department, waiting for the office
+	// What follows visit 2, closed with a rectification order: its
+	// follow-up, a referral of its finding from the lead department to the
+	// outsider department, and the lead department's joint-punishment flag
+	// on its business.
+	finding  string // "part:item" of the finding
+	referral int64
+	followUp int64
+	flag     int64
 }
 
 func newMatrixWorld(t *testing.T) *matrixWorld {
 	t.Helper()
 	e := newEnv(t)
 	ctx := t.Context()
-	m := &matrixWorld{e: e, w: storetest.SeedVisitsOn(t, e.store, e.fx, 2)}
+	m := &matrixWorld{e: e, w: storetest.SeedVisitsOn(t, e.store, e.fx, 3)}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -104,6 +113,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	third := &domain.Department{Code: "ZJJ", Name: "垣曲县住房和城乡建设局", ShortName: "住建局", Liaison: "孙联络", LiaisonPhone: "0359-6023001"}
 	must(e.store.SaveDepartment(ctx, domain.System, third))
 	e.addUser("outsider", domain.RoleDepartment, third.ID)
+	m.seedFollowUp(t, third.ID)
 	m.draft, err = e.store.OpenDraft(ctx, e.fx.DeptStaff, m.w.List.ListID, "调整检查事项")
 	must(err)
 	m.draft27 = &domain.Plan{Year: 2027, Title: "2027年度计划"}
@@ -136,6 +146,36 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	return m
 }
 
+// seedFollowUp closes visit 2 with a finding and a rectification order,
+// refers the finding to department to and flags the business.
+func (m *matrixWorld) seedFollowUp(t *testing.T, to int64) {
+	t.Helper()
+	ctx, e, w := t.Context(), m.e, m.w
+	in := w.Complete(t, e.store, 2, true)
+	due := domain.DateOf(time.Now().In(chinaZone)).AddDays(30)
+	if err := e.store.CloseVisit(ctx, w.InspActors[0], w.Visits[2].ID, domain.CloseInput{Category: domain.CatRectified, Disposal: domain.DispRectify,
+		DisposalText: "责令限期整改", RectifyDue: due}); err != nil {
+		t.Fatal(err)
+	}
+	lead := in.Parts[0]
+	m.finding = idString(lead.ID) + ":" + idString(lead.Items[0].ItemID)
+	r, err := e.store.SendReferral(ctx, e.fx.DeptStaff, domain.ReferralInput{PartID: lead.ID, ItemID: lead.Items[0].ItemID, Kind: domain.RefNotify, ToDept: to, Text: "请依职责处理"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.referral = r.ID
+	fus, err := e.store.ListFollowUps(ctx, e.fx.Office, domain.FollowUpFilter{VisitID: w.Visits[2].ID})
+	if err != nil || len(fus.Items) != 1 {
+		t.Fatalf("follow-up of visit 2: %+v, %v", fus, err)
+	}
+	m.followUp = fus.Items[0].ID
+	f, err := e.store.SetPunishFlag(ctx, e.fx.DeptStaff, w.Entities[2].ID, "逾期未整改")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.flag = f.ID
+}
+
 // rows is the matrix: every route of the web face with its rights. Rows of
 // a write come after the reads of the same records, and the writes that
 // end something (close, publish, revoke) come last in their group.
@@ -146,7 +186,8 @@ func (m *matrixWorld) rows(t *testing.T) []matrixRow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	visit, v1 := id(w.Visits[0].ID), id(w.Visits[1].ID)
+	visit, v1, v2 := id(w.Visits[0].ID), id(w.Visits[1].ID), id(w.Visits[2].ID)
+	ref, fu, today := id(m.referral), id(m.followUp), domain.DateOf(time.Now().In(chinaZone)).String()
 	plan, task, batch := id(w.Task.PlanID), id(w.Task.ID), id(w.Task.Batches[0].ID)
 	list, draft := id(w.List.ListID), id(m.draft.ID)
 	lead, co := id(e.fx.Dept.ID), id(e.fx.OtherDept.ID)
@@ -314,6 +355,24 @@ func (m *matrixWorld) rows(t *testing.T) []matrixRow {
 		{"part publish", "POST", "/staff/parts/" + id(m.ownPart) + "/publish", url.Values{"visit": {visit}}, nil, want{login, no, see, no, no, no, no}},
 		{"visit close", "POST", "/staff/visits/" + v1 + "/close", url.Values{"category": {"closed_down"}, "disposal": {"none"}, "disposal_text": {"经营场所已关闭"}}, nil, want{login, no, clash, no, no, clash, no}},
 
+		// What follows a visit: referrals, follow-ups, joint punishment.
+		{"referrals", "GET", "/staff/referrals?box=received&overdue=1&q=" + url.QueryEscape("餐馆"), nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
+		{"referrals export", "GET", "/staff/referrals/export?box=sent", nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
+		{"referral form", "GET", "/staff/referrals/new?visit=" + v2, nil, nil, want{login, no, ok, ok, nf, no, no}},
+		{"referral send", "POST", "/staff/referrals", url.Values{"finding": {m.finding}, "kind": {"case"}, "to": {co}, "text": {"涉嫌违法，移送办案机构"}}, nil, want{login, no, see, no, no, no, no}},
+		{"referral", "GET", "/staff/referrals/" + ref, nil, nil, want{login, ok, ok, nf, ok, ok, ok}},
+		{"referral receive", "POST", "/staff/referrals/" + ref + "/receive", url.Values{}, nil, want{login, no, no, no, see, no, no}},
+		{"referral accept", "POST", "/staff/referrals/" + ref + "/accept", url.Values{}, nil, want{login, no, no, no, see, no, no}},
+		{"referral outcome", "POST", "/staff/referrals/" + ref + "/outcome", url.Values{"text": {"已立案查处"}}, nil, want{login, no, no, no, see, no, no}},
+		{"referral return after the outcome", "POST", "/staff/referrals/" + ref + "/return", url.Values{"text": {"不属于本部门职责"}}, nil, want{login, no, no, no, clash, no, no}},
+		{"follow-ups", "GET", "/staff/followups?state=open&kind=rectify", nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
+		{"follow-ups export", "GET", "/staff/followups/export", nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
+		{"follow-up settings", "POST", "/staff/followups/settings", url.Values{"answer_days": {"5"}, "outcome_days": {"30"}, "abnormal_days": {"10"}}, nil, want{login, see, no, no, no, no, no}},
+		{"follow-up", "GET", "/staff/followups/" + fu, nil, nil, want{login, ok, ok, nf, nf, ok, ok}},
+		{"follow-up recheck", "POST", "/staff/followups/" + fu + "/recheck", url.Values{"checked_on": {today}, "outcome": {"rectified"}}, nil, want{login, no, see, no, no, no, no}},
+		{"punish flag", "POST", "/staff/entities/" + id(m.ent.ID) + "/punish", url.Values{"reason": {"严重违法失信"}}, nil, want{login, no, see, see, see, no, no}},
+		{"punish clear", "POST", "/staff/punish/" + id(m.flag) + "/clear", url.Values{"reason": {"信用修复"}}, nil, want{login, no, see, no, no, no, no}},
+
 		// Draws.
 		{"staff draws", "GET", "/staff/draws", nil, nil, want{login, ok, ok, ok, ok, ok, ok}},
 		{"draw announce form", "GET", "/staff/batches/" + batch + "/draw", nil, nil, want{login, clash, clash, no, no, no, no}},
@@ -362,8 +421,9 @@ func (m *matrixWorld) rows(t *testing.T) []matrixRow {
 		{"case submit", "POST", "/staff/cases", url.Values{"year": {"2026"}, "title": {"案例"}, "body": {"内容"}}, nil, want{login, bad, see, see, see, no, no}},
 		{"case decide missing", "POST", "/staff/cases/999/decide", url.Values{"decision": {"publish"}}, nil, want{login, nf, no, no, no, no, no}},
 		{"revisits", "GET", "/staff/revisits?year=2026", nil, nil, want{login, ok, no, no, no, no, ok}},
-		{"revisits announce none completed", "POST", "/staff/revisits", url.Values{"year": {"2026"}, "count": {"3"}, "public_value": {"福彩"},
-			"secret": {strings.Repeat("ab", 32)}}, nil, want{login, bad, no, no, no, no, bad}},
+		// Visit 2 is closed (seedFollowUp), so there is a visit to revisit.
+		{"revisits announce", "POST", "/staff/revisits", url.Values{"year": {"2026"}, "count": {"3"}, "public_value": {"福彩"},
+			"secret": {strings.Repeat("ab", 32)}}, nil, want{login, see, no, no, no, no, see}},
 		{"revisit draw missing", "POST", "/staff/revisits/999/draw", url.Values{"secret": {"ab"}}, nil, want{login, nf, no, no, no, no, nf}},
 		{"revisit record missing", "POST", "/staff/revisits/999/record", url.Values{"outcome": {"consistent"}}, nil, want{login, bad, no, no, no, no, bad}},
 		{"revisit bundle missing", "GET", "/staff/revisits/999/bundle.json", nil, nil, want{login, nf, no, no, no, no, nf}},
@@ -382,6 +442,7 @@ var actionRoutes = map[string][]string{
 	"POST /staff/batches/{id}/{action}":     {"dispatch", "advance"},
 	"POST /staff/parts/{id}/{action}":       {"sign", "reopen", "publish"},
 	"POST /staff/draws/{key}/{action}":      {"commit", "reveal", "public-value", "execute", "abort"},
+	"POST /staff/referrals/{id}/{action}":   {"receive", "accept", "return", "outcome"},
 }
 
 // TestRouteRoleMatrix is the role × action matrix of the web face: every

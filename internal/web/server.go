@@ -249,6 +249,7 @@ func (s *Server) staffRoutes(mux *router) {
 
 	s.plansRoutes(mux)
 	s.inspectRoutes(mux)
+	s.followUpRoutes(mux)
 	s.drawStaffRoutes(mux)
 
 	s.workdayRoutes(mux)

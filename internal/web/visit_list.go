@@ -41,6 +41,9 @@ type inboxData struct {
 	Pager   pager
 	Unread  int
 	Due     dueCounts // results waiting to be published (一公开)
+	// RefOverdue counts the referrals the actor's department owes a step
+	// on past the deadline.
+	RefOverdue int
 }
 
 // dueCounts are the actor's signed results near (Warn) or past (Overdue)
@@ -63,6 +66,11 @@ func (s *Server) dueCounts(r *http.Request, sess *session) (dueCounts, error) {
 
 // showInbox is the actor's in-app inbox, newest first.
 func (s *Server) showInbox(w http.ResponseWriter, r *http.Request, sess *session) {
+	// What went overdue since anyone last looked gets its notice now.
+	if err := s.store.NotifyOverdue(r.Context()); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	ns, err := s.store.ListNotices(r.Context(), sess.Actor, false, domain.Page{Number: page})
 	if err != nil {
@@ -79,7 +87,12 @@ func (s *Server) showInbox(w http.ResponseWriter, r *http.Request, sess *session
 		s.fail(w, r, sess, err)
 		return
 	}
-	pg := s.newPage(r, sess, "plan.inbox.title", &inboxData{Notices: ns, Unread: n, Due: due, Pager: newPager(r.URL, domain.Page{Number: ns.Page, Size: ns.Size}, ns.Total)})
+	refs, err := s.store.CountOverdueReferrals(r.Context(), sess.Actor)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	pg := s.newPage(r, sess, "plan.inbox.title", &inboxData{Notices: ns, Unread: n, Due: due, RefOverdue: refs, Pager: newPager(r.URL, domain.Page{Number: ns.Page, Size: ns.Size}, ns.Total)})
 	pg.Nav = "inbox"
 	s.render(w, r, http.StatusOK, pageInbox, pg)
 }
