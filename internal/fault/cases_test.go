@@ -31,12 +31,15 @@ const (
 	importRows   = 1000
 )
 
-// cases are the writes that are killed. Result entry belongs here too.
+// cases are the writes that are killed.
 var cases = []Case{
 	{Name: "cli-import", Prepare: prepareCLIImport},
 	{Name: "web-import", Server: true, Prepare: prepareWebImport},
 	{Name: "draw-execute", Entities: drawEntities, Setup: setupDraw, Prepare: prepareDraw, Outcome: drawOutcome, Vary: []string{"log_hashes"}},
 	{Name: "web-evidence", Server: true, Setup: setupAttach, Prepare: prepareAttach, Outcome: attachOutcome},
+	{Name: "web-results", Server: true, MaxRuns: resultRuns, Entities: resultEntities, Setup: setupResults, Prepare: prepareResults, Outcome: resultsOutcome},
+	{Name: "web-sign", Server: true, MaxRuns: resultRuns, Entities: resultEntities, Setup: setupResults, Prepare: prepareSign, Outcome: signOutcome},
+	{Name: "web-publish", Server: true, MaxRuns: resultRuns, Entities: resultEntities, Setup: setupResults, Prepare: preparePublish, Outcome: publishOutcome, Vary: []string{"log_hashes"}},
 }
 
 func TestKill(t *testing.T) {

@@ -5,9 +5,9 @@
 // schema status and no orphan upload files.
 //
 // The package has no code outside its tests. A Case describes one kind of
-// write (an import from the command line, an import through the web
-// upload); the draw execution and result entry add their own Case values to
-// cases in cases_test.go.
+// write (an import from the command line or through the web upload, a
+// draw execution, an evidence upload, and the result entry: saving a
+// part's results, signing it off, publishing it); cases_test.go lists them.
 //
 // The short version runs with go test ./... (one killed run per case on
 // SQLite, after one uninterrupted calibration run); the long run covers

@@ -52,6 +52,9 @@ type Case struct {
 	Prepare func(t *testing.T, e *Env, run int) (start func() (*Child, <-chan error))
 	// Entities is the size of the demo directory (default demoEntities).
 	Entities int
+	// MaxRuns caps the killed runs when each run needs a record of its own
+	// that the demo has only so many of (0: no cap).
+	MaxRuns int
 	// Outcome, when set, decides from the restarted store whether write
 	// run happened (after) or not (before), and fails the test if the
 	// store is between; the row counts must then agree with it.
@@ -72,6 +75,8 @@ type Env struct {
 	Engine string
 	// Keys holds what a case's Prepare made for each run (a draw's id).
 	Keys map[int]string
+	// State is what a case's Setup keeps for its Prepare and Outcome.
+	State any
 
 	t *testing.T
 }
@@ -336,6 +341,10 @@ func runCase(t *testing.T, engine string, c Case) {
 	sd := seed(t)
 	rng := rand.New(rand.NewPCG(sd, 0))
 	n := runs(t)
+	if c.MaxRuns > 0 && n > c.MaxRuns {
+		t.Logf("%s: %d runs asked for, %d done (each needs a record of its own)", c.Name, n, c.MaxRuns)
+		n = c.MaxRuns
+	}
 	outcomes := map[string]int{}
 	for run := 1; run <= n; run++ {
 		at := time.Duration(rng.Int64N(int64(took) * 6 / 5))
