@@ -264,6 +264,7 @@ func TestRoleActionMatrix(t *testing.T) {
 		table = append(table, planMatrixRows(t, f)...)
 		table = append(table, inspectMatrixRows(t, f)...)
 		table = append(table, drawMatrixRows(t, f)...)
+		table = append(table, followUpMatrixRows(t, f)...)
 
 		covered := map[string]bool{}
 		for _, row := range table {
