@@ -103,7 +103,7 @@ func demoInspections(ctx context.Context, s *store.Store, o Options, tasks []*do
 			}
 		}
 	}
-	return nil
+	return demoFollowUp(w, o)
 }
 
 // cst is China Standard Time, the zone of the county's days.
