@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/i18n"
 	"github.com/yiyeyicha/yiyeyicha/internal/metrics"
+	"github.com/yiyeyicha/yiyeyicha/internal/report"
 	"github.com/yiyeyicha/yiyeyicha/internal/store/storetest"
 )
 
@@ -98,5 +100,20 @@ func TestDemoFollowUpStates(t *testing.T) {
 	}
 	if open == 0 || late == 0 || d.FollowUp.Closed.N != int64(len(fus.Items)) || d.FollowUp.Closed.K != int64(fstates[domain.FUClosed]+fstates[domain.FUEscalated]) || d.FollowUp.OverdueOpen != fOverdue {
 		t.Errorf("dashboard: referrals open %d overdue %d, follow-ups %+v (listed %d, states %v, %d overdue)", open, late, d.FollowUp, len(fus.Items), fstates, fOverdue)
+	}
+	// The annual summary's overview has the same figures.
+	an, err := report.Load(ctx, s, sys, fixedToday.Year, metrics.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := i18n.For(i18n.ZH)
+	got := map[string]any{}
+	for _, row := range report.Tables(p, an)[0].Rows {
+		got[row[0].(string)] = row[1]
+	}
+	for key, want := range map[string]any{"follow_ups": d.FollowUp.Closed.N, "follow_ups_closed": d.FollowUp.Closed.K, "referrals_open": open, "referrals_overdue": late} {
+		if v := got[p.T("eval.report.m."+key)]; v != want {
+			t.Errorf("annual summary %s = %v, want %v", key, v, want)
+		}
 	}
 }
