@@ -100,6 +100,28 @@ type csvTable struct {
 	endLine int // line on which the previous record ended
 }
 
+// DecodeText returns a text file's content as UTF-8: without a byte order
+// mark, and decoded from GB18030 when it is not UTF-8 (Chinese Excel and
+// Notepad save text in the ANSI code page, GBK, of which GB18030 is the
+// superset). Bytes that are neither are refused (err.import.encoding)
+// rather than turned into "�".
+func DecodeText(op string, b []byte) ([]byte, error) {
+	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
+	if utf8.Valid(b) {
+		return b, nil
+	}
+	d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+	if err != nil {
+		return nil, fileErr(op, "err.import.encoding").Wrap(err)
+	}
+	// The decoder turns bytes that are not GB18030 into U+FFFD without an
+	// error.
+	if bytes.ContainsRune(d, utf8.RuneError) {
+		return nil, fileErr(op, "err.import.encoding")
+	}
+	return d, nil
+}
+
 func openCSV(op string, b []byte) (table, error) {
 	switch {
 	case len(b) == 0:
@@ -109,20 +131,9 @@ func openCSV(op string, b []byte) (table, error) {
 	case bytes.IndexByte(b, 0) >= 0:
 		return nil, fileErr(op, "err.import.not_csv")
 	}
-	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
-	if !utf8.Valid(b) {
-		// Chinese Excel saves "CSV" in the ANSI code page, GBK, of which
-		// GB18030 is the superset.
-		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
-		if err != nil {
-			return nil, fileErr(op, "err.import.encoding").Wrap(err)
-		}
-		// The decoder turns bytes that are not GB18030 into U+FFFD
-		// without an error; imported, they would put "�" into names.
-		if bytes.ContainsRune(d, utf8.RuneError) {
-			return nil, fileErr(op, "err.import.encoding")
-		}
-		b = d
+	b, err := DecodeText(op, b)
+	if err != nil {
+		return nil, err
 	}
 	r := csv.NewReader(bytes.NewReader(b))
 	r.FieldsPerRecord = -1

@@ -76,6 +76,9 @@ func formStatus(err error) int {
 func badForm(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
+		if mbe.Limit < 1<<20 {
+			return domain.E("web.form", domain.KindInvalid, "web.err.too_large_kib", "max", mbe.Limit>>10).Wrap(err)
+		}
 		return domain.E("web.form", domain.KindInvalid, "web.err.too_large", "max", mbe.Limit>>20).Wrap(err)
 	}
 	return domain.E("web.form", domain.KindInvalid, "web.err.bad_form").Wrap(err)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/importx"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
 )
 
@@ -70,6 +71,10 @@ func (s *Server) saveWorkdaySchedules(w http.ResponseWriter, r *http.Request, se
 		f.Close()
 		if err != nil || len(b) > workdayTextLimit {
 			s.fail(w, r, sess, domain.E("web.saveWorkdaySchedules", domain.KindInvalid, "workday.err.too_large", "max", workdayTextLimit>>10))
+			return
+		}
+		if b, err = importx.DecodeText("web.saveWorkdaySchedules", b); err != nil {
+			s.fail(w, r, sess, err)
 			return
 		}
 		if len(b) > 0 {
