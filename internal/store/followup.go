@@ -140,6 +140,11 @@ func (s *Store) GetFollowUp(ctx context.Context, a domain.Actor, id int64) (*dom
 	if err != nil {
 		return nil, internal(op, err)
 	}
+	fill, err := s.dueFiller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fill.followUp(&f)
 	f.Overdue = f.IsOverdue(dateOf(s.clock()))
 	return &f, nil
 }
@@ -182,12 +187,17 @@ func (s *Store) ListFollowUps(ctx context.Context, a domain.Actor, f domain.Foll
 	p := f.Page.Norm()
 	out := &domain.List[domain.FollowUp]{Page: p.Number, Size: p.Size, Items: []domain.FollowUp{}}
 	nargs := len(args)
+	fill, err := s.dueFiller(ctx)
+	if err != nil {
+		return nil, err
+	}
 	err = scanAll(ctx, s.read, "SELECT "+followUpCols+followUpFrom+where+" ORDER BY f.id DESC LIMIT "+args.add(p.Size)+" OFFSET "+args.add(p.Offset()), args,
 		func(rows *sql.Rows) error {
 			var x domain.FollowUp
 			if err := scanFollowUp(rows, &x); err != nil {
 				return err
 			}
+			fill.followUp(&x)
 			x.Overdue = x.IsOverdue(today)
 			out.Items = append(out.Items, x)
 			return nil

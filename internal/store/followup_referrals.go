@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
+	"github.com/yiyeyicha/yiyeyicha/internal/workday"
 )
 
 // Referrals (抄告/移交, 移送办案机构): a department that took part in a
@@ -173,6 +174,45 @@ sent_by, sent_at, sent_on, answer_due, outcome_due) VALUES ($1, $2, $3, $4, $5, 
 // referralAttachCols are attachCols of the attachments joined as a.
 const referralAttachCols = "a.id, a.visit_id, a.part_id, a.department_id, a.item_id, a.sha256, a.name, a.mime, a.size, a.uploaded_by, a.created_at"
 
+// dueFiller counts the deadlines the calendar did not cover when a
+// referral was sent or a follow-up opened (the next year's schedule not yet
+// added by the office), from that day with today's settings, as the
+// publication deadline is (dueState). Until the schedule is there they
+// stay unset and nothing is overdue; the listing's overdue filter reads
+// the stored deadlines and so does not find these.
+type dueFiller struct {
+	cal *workday.Calendar
+	set domain.FollowUpSettings
+}
+
+func (s *Store) dueFiller(ctx context.Context) (*dueFiller, error) {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.FollowUpSettings(ctx)
+	return &dueFiller{cal, set}, err
+}
+
+func (f *dueFiller) add(d *domain.Date, from domain.Date, n int) {
+	if d.IsZero() && !from.IsZero() {
+		if due, err := f.cal.AddWorkingDays(from, n); err == nil {
+			*d = due
+		}
+	}
+}
+
+func (f *dueFiller) referral(r *domain.Referral) {
+	f.add(&r.AnswerDue, r.SentOn, f.set.AnswerDays)
+	f.add(&r.OutcomeDue, r.SentOn, f.set.OutcomeDays)
+}
+
+func (f *dueFiller) followUp(x *domain.FollowUp) {
+	if x.Kind == domain.FUAbnormal {
+		f.add(&x.DueOn, x.OpenedOn, f.set.AbnormalDays)
+	}
+}
+
 func referralLink(id int64) string { return "/staff/referrals/" + strconv.FormatInt(id, 10) }
 
 // StepReferral is the receiver's step on a referral: receipt (签收),
@@ -255,6 +295,11 @@ func (s *Store) GetReferral(ctx context.Context, a domain.Actor, id int64) (*dom
 	if err != nil {
 		return nil, internal(op, err)
 	}
+	fill, err := s.dueFiller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fill.referral(&r)
 	r.Overdue = r.IsOverdue(dateOf(s.clock()))
 	r.Attachments = []domain.Attachment{}
 	err = scanAll(ctx, s.read, "SELECT "+referralAttachCols+` FROM referral_attachments ra JOIN attachments a ON a.id = ra.attachment_id
@@ -315,12 +360,17 @@ func (s *Store) ListReferrals(ctx context.Context, a domain.Actor, f domain.Refe
 	out := &domain.List[domain.Referral]{Page: p.Number, Size: p.Size, Items: []domain.Referral{}}
 	nargs := len(args)
 	today := dateOf(s.clock())
+	fill, err := s.dueFiller(ctx)
+	if err != nil {
+		return nil, err
+	}
 	err = scanAll(ctx, s.read, "SELECT "+referralCols+referralFrom+where+" ORDER BY r.id DESC LIMIT "+args.add(p.Size)+" OFFSET "+args.add(p.Offset()), args,
 		func(rows *sql.Rows) error {
 			var r domain.Referral
 			if err := scanReferral(rows, &r); err != nil {
 				return err
 			}
+			fill.referral(&r)
 			r.Overdue = r.IsOverdue(today)
 			out.Items = append(out.Items, r)
 			return nil

@@ -475,3 +475,37 @@ func deptFigures(d *metrics.Dashboard, dept int64) *metrics.DeptFigures {
 	}
 	return nil
 }
+
+// TestReferralDueBeyondTheCalendar sends a referral in December 2026, when
+// the 2027 schedule is not there yet: the outcome's deadline falls in 2027
+// and is unset (nothing overdue, nothing guessed) until the office adds
+// the 2027 holidays, then counted from the day it was sent.
+func TestReferralDueBeyondTheCalendar(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		w := seedFollow(t, s, 1)
+		at(s, 2026, time.December, 14, 10)
+		in := w.closeWith(t, s, 0, domain.CatRectified, domain.DispRectify, day(2026, time.December, 31))
+		lead := in.Parts[0]
+		r, err := s.SendReferral(ctx, w.F.DeptStaff, domain.ReferralInput{PartID: lead.ID, ItemID: lead.Items[0].ItemID, Kind: domain.RefNotify, ToDept: w.Third.ID, Text: "请处理"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.AnswerDue != day(2026, time.December, 21) || !r.OutcomeDue.IsZero() {
+			t.Fatalf("deadlines = %s, %s; want 2026-12-21 and none yet", r.AnswerDue, r.OutcomeDue)
+		}
+		ss, err := store.ParseWorkdaySchedules("2027-01-01 off 元旦\n2027-02-05..2027-02-11 off 春节\n2027-02-14 work 春节调休\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveWorkdaySchedules(ctx, w.F.Office, "2027年部分节假日安排的通知", ss); err != nil {
+			t.Fatal(err)
+		}
+		// 15–31 December: 13 weekdays; 1 January off; then 17 more
+		// working days from 4 January: 26 January.
+		got, err := s.GetReferral(ctx, w.ThirdStaff, r.ID)
+		if err != nil || got.OutcomeDue != day(2027, time.January, 26) {
+			t.Errorf("outcome due after the 2027 schedule = %s, %v; want 2027-01-26", got.OutcomeDue, err)
+		}
+	})
+}
