@@ -77,6 +77,7 @@ type matrixWorld struct {
 	attach   int64
 	drawKey  string
 	catItem  int64
+	third    int64 // a department that takes part in nothing (user "outsider")
 	ownPart  int64 // the lead department's part of visit 0
 	coPart   int64 // the co-department's part of visit 0
 	leadItem []int64
@@ -95,7 +96,12 @@ type matrixWorld struct {
 
 func newMatrixWorld(t *testing.T) *matrixWorld {
 	t.Helper()
-	e := newEnv(t)
+	return newMatrixWorldOn(t, newEnv(t))
+}
+
+// newMatrixWorldOn seeds the matrix world on e.
+func newMatrixWorldOn(t *testing.T, e *env) *matrixWorld {
+	t.Helper()
 	ctx := t.Context()
 	m := &matrixWorld{e: e, w: storetest.SeedVisitsOn(t, e.store, e.fx, 3)}
 	must := func(err error) {
@@ -112,6 +118,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	m.target = e.addUser("target", domain.RoleDepartment, e.fx.Dept.ID).ID
 	third := &domain.Department{Code: "ZJJ", Name: "垣曲县住房和城乡建设局", ShortName: "住建局", Liaison: "孙联络", LiaisonPhone: "0359-6023001"}
 	must(e.store.SaveDepartment(ctx, domain.System, third))
+	m.third = third.ID
 	e.addUser("outsider", domain.RoleDepartment, third.ID)
 	m.seedFollowUp(t, third.ID)
 	m.draft, err = e.store.OpenDraft(ctx, e.fx.DeptStaff, m.w.List.ListID, "调整检查事项")
