@@ -293,7 +293,7 @@ func TestRoleActionMatrix(t *testing.T) {
 		}
 		for _, rt := range routes {
 			if !covered[rt.Method+" "+rt.Path] {
-				t.Errorf("route %s %s is not in the role × action table", rt.Method, rt.Path)
+				t.Errorf("route %s %s is not in the role × action table: add a matrixRow (TestRoleActionMatrix in internal/api/api_test.go, or the area's rows function) giving the status for anonymous, office, both departments, inspector and discipline", rt.Method, rt.Path)
 			}
 		}
 	})

@@ -34,6 +34,11 @@ func (s *Server) showNewTask(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.fail(w, r, sess, err)
 		return
 	}
+	// The form only for who may save it (the store decides again on save).
+	if err := domain.Require("web.showNewTask", sess.Actor, domain.ActDraftTask, sess.Actor.DepartmentID); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
 	p, err := s.store.GetPlan(ctx, sess.Actor, id)
 	if err != nil {
 		s.fail(w, r, sess, err)
@@ -80,6 +85,9 @@ func (s *Server) showEditTask(w http.ResponseWriter, r *http.Request, sess *sess
 		return
 	}
 	t, err := s.store.GetTask(ctx, sess.Actor, id)
+	if err == nil {
+		err = domain.Require("web.showEditTask", sess.Actor, domain.ActDraftTask, t.LeadDepartmentID)
+	}
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -222,6 +230,9 @@ func (s *Server) updateTask(w http.ResponseWriter, r *http.Request, sess *sessio
 		return
 	}
 	t, err := s.store.GetTask(ctx, sess.Actor, id)
+	if err == nil {
+		err = domain.Require("web.showEditTask", sess.Actor, domain.ActDraftTask, t.LeadDepartmentID)
+	}
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
