@@ -11,6 +11,7 @@ import (
 
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
@@ -42,15 +43,11 @@ var notFromForm = map[string]string{
 	"draws.result":                  "the draw's computed result (JSON)",
 	"draws.public_value":            "parsed into lottery sources before it is stored; free text is refused",
 	"revisits.outcome":              "one of three codes (CHECK constraint)",
-	"revisits.note":                 "needs a closed visit drawn for a revisit: TestEvalPages",
 	"visit_results.reason":          "the reason of an item added on site: not yet on the form",
 	"schema_migrations.name":        "the program's migrations",
 	"draws.summary":                 "the draw's computed summary (JSON)",
 	"visit_results.result":          "one of the item's options (catalogue_items.results), picked from a list",
-	"referrals.return_reason":       "a returned referral cannot also be accepted; the accepted one carries the outcome",
 	"follow_ups.outcome":            "one of the re-check's codes",
-	"follow_ups.note":               "needs a rectification deadline and its re-check: TestFollowUpPages",
-	"follow_ups.reason":             "needs a failed re-check: TestFollowUpPages",
 	"bulletin_departments.response": "a bulletin names only departments behind their figures; none is in this world",
 }
 
@@ -188,6 +185,37 @@ func TestEveryFreeTextFieldRenderedInert(t *testing.T) {
 	post("outsider", "/staff/referrals/"+ref+"/receive", url.Values{}, see)
 	post("outsider", "/staff/referrals/"+ref+"/accept", url.Values{}, see)
 	post("outsider", "/staff/referrals/"+ref+"/outcome", url.Values{"text": {p("referral_outcome")}}, see)
+	// A second referral of the finding, returned by its recipient.
+	r = post("scjg", "/staff/referrals", url.Values{"finding": {id(m.ownPart) + ":" + id(m.leadItem[0])}, "kind": {"notify"}, "to": {co},
+		"text": {"请协助处理"}}, see)
+	ref2 := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/staff/referrals/"), "?done=sent")
+	post("xfjy", "/staff/referrals/"+ref2+"/receive", url.Values{}, see)
+	post("xfjy", "/staff/referrals/"+ref2+"/return", url.Values{"text": {p("referral_return")}}, see)
+	// The second visit ordered to rectify, and its re-check failed.
+	w.Complete(t, e.store, 1, true)
+	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	post("visit-insp0", "/staff/visits/"+id(w.Visits[1].ID)+"/close", url.Values{"category": {"ordered_rectify"}, "disposal": {"rectify"},
+		"rectify_due": {today.AddDate(0, 0, 10).Format(time.DateOnly)}, "disposal_text": {"责令整改"}}, see)
+	fus, err := e.store.ListFollowUps(ctx, sys, domain.FollowUpFilter{VisitID: w.Visits[1].ID})
+	if err != nil || len(fus.Items) != 1 {
+		t.Fatalf("follow-ups: %+v %v", fus, err)
+	}
+	post("scjg", "/staff/followups/"+id(fus.Items[0].ID)+"/recheck", url.Values{"checked_on": {today.Format(time.DateOnly)}, "outcome": {"not_rectified"},
+		"note": {p("followup_note")}, "reason": {p("followup_reason")}}, see)
+	// The discipline office's revisit of a closed visit, with its note.
+	secret := strings.Repeat("5a", 16)
+	post("discipline", "/staff/revisits", url.Values{"year": {"2026"}, "count": {"1"}, "public_value": {"福彩3D 2026300期"}, "secret": {secret}}, see)
+	draws, err := e.store.ListRevisitDraws(ctx, e.fx.Discipline, 2026)
+	if err != nil || len(draws) != 1 {
+		t.Fatalf("revisit draws: %v %v", draws, err)
+	}
+	post("discipline", "/staff/revisits/"+id(draws[0].ID)+"/draw", url.Values{"secret": {secret}, "public_value": {"3 8 1"}}, see)
+	drawn, err := e.store.GetRevisitDraw(ctx, e.fx.Discipline, draws[0].ID)
+	if err != nil || len(drawn.Revisits) != 1 {
+		t.Fatalf("revisit sample: %+v %v", drawn, err)
+	}
+	post("discipline", "/staff/revisits/"+id(draws[0].ID)+"/record", url.Values{"visit": {id(drawn.Revisits[0].VisitID)}, "outcome": {"problem"},
+		"note": {p("revisit_note")}}, see)
 	post("scjg", "/staff/entities/"+id(w.Visits[0].EntityID)+"/punish", url.Values{"reason": {p("punish_reason")}}, see)
 	flags, err := e.store.PunishFlags(ctx, sys, w.Visits[0].EntityID)
 	if err != nil || len(flags) == 0 {
