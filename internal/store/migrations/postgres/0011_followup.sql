@@ -36,8 +36,8 @@ CREATE TABLE referrals (
     outcome_on         DATE
 );
 CREATE INDEX referrals_visit ON referrals(visit_id);
-CREATE INDEX referrals_to ON referrals(to_department_id, state, id);
-CREATE INDEX referrals_from ON referrals(from_department_id, state, id);
+CREATE INDEX referrals_to ON referrals(to_department_id, id);
+CREATE INDEX referrals_from ON referrals(from_department_id, id);
 
 -- The evidence of a referral: the visit's attachments, linked, not copied.
 CREATE TABLE referral_attachments (
@@ -69,7 +69,7 @@ CREATE TABLE follow_ups (
     recorded_at   TIMESTAMPTZ,
     UNIQUE (visit_id, kind)
 );
-CREATE INDEX follow_ups_department ON follow_ups(department_id, state, id);
+CREATE INDEX follow_ups_department ON follow_ups(department_id, id);
 
 -- A department's joint-punishment flag (联合惩戒) on a business. At most
 -- one in force per business and department; a cleared one stays as
