@@ -12,9 +12,10 @@ import (
 // past its deadline, one answered with its outcome, one returned, one
 // accepted and awaiting its outcome, one just sent), re-checks of
 // rectification orders (one rectified, one not and escalated, the rest
-// open past their deadline), a verification of an unreachable business,
-// one rectification still open within its deadline, and a
-// joint-punishment flag on the business that did not rectify.
+// open past their deadline; the escalated one referred as a case), a
+// verification of an unreachable business, one rectification still open
+// within its deadline, and a joint-punishment flag on the business that
+// did not rectify.
 func demoFollowUp(w *inspector, o Options) error {
 	ctx, s, sys := w.ctx, w.s, domain.System
 	ago := func(d domain.Date) int { return int(o.Today.Time().Sub(d.Time()).Hours() / 24) }
@@ -157,6 +158,12 @@ func demoFollowUp(w *inspector, o Options) error {
 		case f.Kind == domain.FURectify && !escalated && f.DueOn.Before(o.Today):
 			escalated = true
 			in = domain.RecheckInput{CheckedOn: f.DueOn.AddDays(1), Outcome: domain.OutNotRectified, Note: "复查：问题仍未整改", Reason: "逾期拒不改正，移送立案查处"}
+			// Referred as a case to a department not on the visit.
+			vin, err := s.Inspection(ctx, sys, f.VisitID)
+			if err != nil {
+				return err
+			}
+			in.CaseDept = receivers(deps, vin)[0]
 		case f.Kind == domain.FUAbnormal && !listed && f.DueOn.Before(o.Today):
 			listed = true
 			in = domain.RecheckInput{CheckedOn: f.DueOn.AddDays(-1), Outcome: domain.OutListed, Note: "经核查仍无法联系，已列入经营异常名录"}

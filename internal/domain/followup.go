@@ -294,12 +294,14 @@ func (o FollowUpOutcome) State() FollowUpState {
 
 // RecheckInput is the re-check (复查) or verification a department records
 // on an open follow-up: the day it was done, the outcome, a note, and for
-// an escalation the reason.
+// an escalation the reason and, to refer the case (移送立案) in the same
+// step, the case-handling department.
 type RecheckInput struct {
 	CheckedOn Date            `json:"checked_on"`
 	Outcome   FollowUpOutcome `json:"outcome"`
 	Note      string          `json:"note"`
 	Reason    string          `json:"reason"`
+	CaseDept  int64           `json:"case_department_id,omitempty"`
 }
 
 // Check validates a re-check of a follow-up of kind k opened on opened, on
@@ -322,7 +324,7 @@ func (in *RecheckInput) Check(k FollowUpKind, opened, today Date) *ValidationErr
 	if in.Outcome == OutNotRectified {
 		CheckLongText(v, 0, FieldFUReason, in.Reason, true)
 	} else {
-		in.Reason = ""
+		in.Reason, in.CaseDept = "", 0
 	}
 	return v
 }

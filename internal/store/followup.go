@@ -211,9 +211,16 @@ func (s *Store) ListFollowUps(ctx context.Context, a domain.Actor, f domain.Foll
 
 // RecordRecheck records the re-check (复查) or verification of an open
 // follow-up by its department: rectified, listed or reachable close it;
-// not rectified escalates it with the reason, and the office is told.
+// not rectified escalates it with the reason, and the office is told. An
+// escalation naming a case-handling department refers the visit's finding
+// (the department's own first, with that part's evidence) to it as a case
+// referral (移送立案) in the same transaction.
 func (s *Store) RecordRecheck(ctx context.Context, a domain.Actor, id int64, in domain.RecheckInput) error {
 	const op = "RecordRecheck"
+	fill, err := s.dueFiller(ctx)
+	if err != nil {
+		return err
+	}
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
 		var f domain.FollowUp
 		err := scanFollowUp(tx.QueryRowContext(ctx, "SELECT "+followUpCols+followUpFrom+" WHERE f.id = $1", id), &f)
@@ -246,9 +253,55 @@ WHERE id = $8`, string(next), date(in.CheckedOn), string(in.Outcome), in.Note, i
 		if next != domain.FUEscalated {
 			return nil
 		}
+		if in.CaseDept != 0 {
+			if err := s.referCase(ctx, tx, op, a, &f, in, fill); err != nil {
+				return err
+			}
+		}
 		return s.notify(ctx, tx, recipientOffice, "followup_escalated", map[string]any{"entity": f.EntityName, "code": f.EntityCode, "dept": f.DeptName},
 			followUpLink(id), "fu-escalated:"+key)
 	})
+}
+
+// referCase refers the escalated follow-up's finding to the case-handling
+// department in.CaseDept, with the reason as the statement.
+func (s *Store) referCase(ctx context.Context, tx *sql.Tx, op string, a domain.Actor, f *domain.FollowUp, in domain.RecheckInput, fill *dueFiller) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM departments WHERE id = $1", in.CaseDept).Scan(&n); err != nil {
+		return err
+	}
+	switch {
+	case n == 0:
+		return &domain.ValidationError{Op: "store." + op, Errors: []domain.FieldError{domain.FieldErr(domain.FieldRefTo, strconv.FormatInt(in.CaseDept, 10), "err.bad_choice")}}
+	case in.CaseDept == f.DeptID:
+		return &domain.ValidationError{Op: "store." + op, Errors: []domain.FieldError{domain.FieldErr(domain.FieldRefTo, strconv.FormatInt(in.CaseDept, 10), "err.referral.same_dept")}}
+	}
+	var part, item int64
+	err := tx.QueryRowContext(ctx, `SELECT r.part_id, r.item_id FROM visit_results r JOIN visit_parts p ON p.id = r.part_id
+WHERE p.visit_id = $1 AND r.finding ORDER BY CASE WHEN p.department_id = $2 THEN 0 ELSE 1 END, r.part_id, r.item_id LIMIT 1`, f.VisitID, f.DeptID).Scan(&part, &item)
+	if errors.Is(err, sql.ErrNoRows) {
+		return conflict(op, "err.followup.no_finding")
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.partRef(ctx, tx, op, part)
+	if err != nil {
+		return err
+	}
+	ref := domain.ReferralInput{PartID: part, ItemID: item, Kind: domain.RefCase, ToDept: in.CaseDept, Text: in.Reason}
+	if err := scanAll(ctx, tx, "SELECT id FROM attachments WHERE part_id = $1 ORDER BY id", []any{part}, func(r *sql.Rows) error {
+		var x int64
+		if err := r.Scan(&x); err != nil {
+			return err
+		}
+		ref.AttachmentIDs = append(ref.AttachmentIDs, x)
+		return nil
+	}); err != nil {
+		return err
+	}
+	_, err = s.insertReferral(ctx, tx, op, a, p, f.DeptID, ref, fill)
+	return err
 }
 
 // publicFollowUp fills the follow-up status of a public inspection: the

@@ -73,11 +73,7 @@ func (s *Store) SendReferral(ctx context.Context, a domain.Actor, in domain.Refe
 	if err := in.Check().Err(); err != nil {
 		return nil, err
 	}
-	cal, err := s.Calendar(ctx)
-	if err != nil {
-		return nil, err
-	}
-	set, err := s.FollowUpSettings(ctx)
+	fill, err := s.dueFiller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -129,41 +125,8 @@ func (s *Store) SendReferral(ctx context.Context, a domain.Actor, in domain.Refe
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM referrals WHERE part_id = $1 AND item_id = $2 AND to_department_id = $3 AND state <> $4",
-			p.ID, in.ItemID, in.ToDept, string(domain.RefReturned)).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return conflict(op, "err.referral.duplicate")
-		}
-		now := s.clock()
-		sent := dateOf(now)
-		answer, aerr := cal.AddWorkingDays(sent, set.AnswerDays)
-		outcome, oerr := cal.AddWorkingDays(sent, set.OutcomeDays)
-		if aerr != nil {
-			answer = domain.Date{}
-		}
-		if oerr != nil {
-			outcome = domain.Date{}
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO referrals (visit_id, part_id, item_id, kind, state, from_department_id, to_department_id, text,
-sent_by, sent_at, sent_on, answer_due, outcome_due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-			p.VisitID, p.ID, in.ItemID, string(in.Kind), string(domain.RefSent), from, in.ToDept, in.Text, actorName(a), s.ts(now), date(sent),
-			date(answer), date(outcome)).Scan(&id); err != nil {
-			return err
-		}
-		for _, aid := range in.AttachmentIDs {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO referral_attachments (referral_id, attachment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", id, aid); err != nil {
-				return err
-			}
-		}
-		key := strconv.FormatInt(id, 10)
-		if err := s.audit(ctx, tx, a, auditRec{Action: "referral.send", ObjectType: "referral", ObjectKey: key, Dept: from,
-			After: map[string]any{"input": in, "visit_id": p.VisitID, "answer_due": answer.String(), "outcome_due": outcome.String()}}); err != nil {
-			return err
-		}
-		return s.notify(ctx, tx, recipientDept(in.ToDept), "referral_sent", map[string]any{"entity": p.EntityName, "code": p.EntityCode, "due": answer.String()},
-			referralLink(id), "ref-sent:"+key)
+		id, err = s.insertReferral(ctx, tx, op, a, p, from, in, fill)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -173,6 +136,45 @@ sent_by, sent_at, sent_on, answer_due, outcome_due) VALUES ($1, $2, $3, $4, $5, 
 
 // referralAttachCols are attachCols of the attachments joined as a.
 const referralAttachCols = "a.id, a.visit_id, a.part_id, a.department_id, a.item_id, a.sha256, a.name, a.mime, a.size, a.uploaded_by, a.created_at"
+
+// insertReferral writes a checked referral of the finding (p, in.ItemID)
+// from department from, its linked evidence, its audit row and the
+// receiver's notice, in tx; the same finding goes to the same department
+// once unless it was returned. Its deadlines are counted from today.
+func (s *Store) insertReferral(ctx context.Context, tx *sql.Tx, op string, a domain.Actor, p *partRef, from int64, in domain.ReferralInput, fill *dueFiller) (int64, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM referrals WHERE part_id = $1 AND item_id = $2 AND to_department_id = $3 AND state <> $4",
+		p.ID, in.ItemID, in.ToDept, string(domain.RefReturned)).Scan(&n); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		return 0, conflict(op, "err.referral.duplicate")
+	}
+	now := s.clock()
+	sent := dateOf(now)
+	var answer, outcome domain.Date
+	fill.add(&answer, sent, fill.set.AnswerDays)
+	fill.add(&outcome, sent, fill.set.OutcomeDays)
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO referrals (visit_id, part_id, item_id, kind, state, from_department_id, to_department_id, text,
+sent_by, sent_at, sent_on, answer_due, outcome_due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		p.VisitID, p.ID, in.ItemID, string(in.Kind), string(domain.RefSent), from, in.ToDept, in.Text, actorName(a), s.ts(now), date(sent),
+		date(answer), date(outcome)).Scan(&id); err != nil {
+		return 0, err
+	}
+	for _, aid := range in.AttachmentIDs {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO referral_attachments (referral_id, attachment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", id, aid); err != nil {
+			return 0, err
+		}
+	}
+	key := strconv.FormatInt(id, 10)
+	if err := s.audit(ctx, tx, a, auditRec{Action: "referral.send", ObjectType: "referral", ObjectKey: key, Dept: from,
+		After: map[string]any{"input": in, "visit_id": p.VisitID, "answer_due": answer.String(), "outcome_due": outcome.String()}}); err != nil {
+		return 0, err
+	}
+	return id, s.notify(ctx, tx, recipientDept(in.ToDept), "referral_sent", map[string]any{"entity": p.EntityName, "code": p.EntityCode, "due": answer.String()},
+		referralLink(id), "ref-sent:"+key)
+}
 
 // dueFiller counts the deadlines the calendar did not cover when a
 // referral was sent or a follow-up opened (the next year's schedule not yet

@@ -339,9 +339,20 @@ func TestFollowUpRecheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantKind(t, s.RecordRecheck(ctx, w.F.DeptStaff, rect.ID, ok), domain.KindConflict)
-		if err := s.RecordRecheck(ctx, w.F.DeptStaff, rect2.ID, domain.RecheckInput{CheckedOn: day(2026, time.May, 26), Outcome: domain.OutNotRectified,
-			Reason: "逾期未整改，移送立案"}); err != nil {
+		// Escalated with a case referral (移送立案) to the third department:
+		// not to the department itself.
+		esc := domain.RecheckInput{CheckedOn: day(2026, time.May, 26), Outcome: domain.OutNotRectified, Reason: "逾期未整改，移送立案", CaseDept: w.F.Dept.ID}
+		if got := strings.Join(fieldKeys(s.RecordRecheck(ctx, w.F.DeptStaff, rect2.ID, esc)), " "); got != "0:to_department:err.referral.same_dept" {
+			t.Errorf("escalation to itself: %s", got)
+		}
+		esc.CaseDept = w.Third.ID
+		if err := s.RecordRecheck(ctx, w.F.DeptStaff, rect2.ID, esc); err != nil {
 			t.Fatal(err)
+		}
+		cases, err := s.ListReferrals(ctx, w.ThirdStaff, domain.ReferralFilter{Box: "received"})
+		if err != nil || cases.Total != 1 || cases.Items[0].Kind != domain.RefCase || cases.Items[0].VisitID != w.Visits[1].ID ||
+			cases.Items[0].Text != "逾期未整改，移送立案" || cases.Items[0].FromDeptID != w.F.Dept.ID || cases.Items[0].AnswerDue != day(2026, time.June, 2) {
+			t.Errorf("case referral of the escalation = %+v, %v", cases, err)
 		}
 		if err := s.RecordRecheck(ctx, w.F.DeptStaff, abn.ID, domain.RecheckInput{CheckedOn: day(2026, time.May, 26), Outcome: domain.OutListed}); err != nil {
 			t.Fatal(err)

@@ -120,6 +120,8 @@ type followUpShowData struct {
 	Outcomes []domain.FollowUpOutcome
 	CanCheck bool
 	Today    domain.Date
+	// Departments a not-rectified case may be referred to (移送立案).
+	Departments []domain.Department
 }
 
 // showFollowUp is a follow-up with its deadline, state and re-check, and
@@ -137,6 +139,18 @@ func (s *Server) showFollowUp(w http.ResponseWriter, r *http.Request, sess *sess
 	}
 	d := &followUpShowData{F: f, Outcomes: f.Kind.Outcomes(), CanCheck: f.State == domain.FUOpen && domain.Can(sess.Actor, domain.ActFollowUp, f.DeptID),
 		Today: domain.DateOf(s.now().In(chinaZone))}
+	if d.CanCheck && f.Kind == domain.FURectify {
+		ref, err := s.reference(r.Context())
+		if err != nil {
+			s.fail(w, r, sess, err)
+			return
+		}
+		for _, dep := range ref.Departments {
+			if dep.ID != f.DeptID {
+				d.Departments = append(d.Departments, dep)
+			}
+		}
+	}
 	pg := s.newPage(r, sess, "", d)
 	pg.Title = pg.P.T("followup.followup.title", "entity", f.EntityName)
 	pg.Nav = "inspect"
@@ -158,6 +172,7 @@ func (s *Server) recheckFollowUp(w http.ResponseWriter, r *http.Request, sess *s
 		return
 	}
 	in := domain.RecheckInput{Outcome: domain.FollowUpOutcome(r.PostFormValue("outcome")), Note: r.PostFormValue("note"), Reason: r.PostFormValue("reason")}
+	in.CaseDept, _ = strconv.ParseInt(r.PostFormValue("case_department"), 10, 64)
 	if in.CheckedOn, err = domain.ParseDate(strings.TrimSpace(r.PostFormValue("checked_on"))); err != nil {
 		s.fail(w, r, sess, &domain.ValidationError{Op: "web.recheckFollowUp", Errors: []domain.FieldError{domain.FieldErr(domain.FieldCheckedOn, r.PostFormValue("checked_on"), "err.bad_date")}})
 		return
