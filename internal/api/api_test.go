@@ -335,14 +335,14 @@ func TestMe(t *testing.T) {
 			actions []domain.Action
 		}{
 			{"office", domain.RoleOffice, slices.DeleteFunc(slices.Clone(domain.Actions), func(a domain.Action) bool {
-				return a == domain.ActDrawEntropy || a == domain.ActEnterResult || a == domain.ActCloseVisit || a == domain.ActPublishResult ||
+				return a == domain.ActDrawEntropy || a == domain.ActEnterResult || a == domain.ActCloseVisit || a == domain.ActPublishResult || a == domain.ActArchiveVisit ||
 					a == domain.ActRefer || a == domain.ActHandleRef || a == domain.ActFollowUp || a == domain.ActFlagPunish
 			})},
 			{"deptA", domain.RoleDepartment, []domain.Action{domain.ActViewDirectory, domain.ActEditInspector, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens,
 				domain.ActViewLists, domain.ActEditCatalogue, domain.ActDraftList, domain.ActEditListPart, domain.ActConfirmPart,
 				domain.ActViewDashboard, domain.ActRespondBulletin, domain.ActFileSummary, domain.ActSubmitCase, domain.ActRunDraw, domain.ActDrawEntropy,
 				domain.ActViewPlans, domain.ActDraftTask, domain.ActDrawBatch, domain.ActDispatch,
-				domain.ActEnterResult, domain.ActCloseVisit, domain.ActPublishResult, domain.ActRefer, domain.ActHandleRef, domain.ActFollowUp, domain.ActFlagPunish}},
+				domain.ActEnterResult, domain.ActCloseVisit, domain.ActPublishResult, domain.ActArchiveVisit, domain.ActRefer, domain.ActHandleRef, domain.ActFollowUp, domain.ActFlagPunish}},
 			{"inspector", domain.RoleInspector, []domain.Action{domain.ActViewDirectory, domain.ActManageTokens, domain.ActViewLists, domain.ActViewPlans,
 				domain.ActEnterResult, domain.ActCloseVisit}},
 			{"discipline", domain.RoleDiscipline, []domain.Action{domain.ActViewDirectory, domain.ActViewPrivate, domain.ActViewAudit, domain.ActManageTokens, domain.ActViewLists,

@@ -157,6 +157,7 @@ func TestInspectSchemasMatchTypes(t *testing.T) {
 		"SignOff":          reflect.TypeFor[domain.SignOff](),
 		"InspectPart":      reflect.TypeFor[domain.InspectPart](),
 		"JointRecord":      reflect.TypeFor[domain.JointRecord](),
+		"ArchiveMark":      reflect.TypeFor[domain.ArchiveMark](),
 		"CloseInput":       reflect.TypeFor[domain.CloseInput](),
 		"Attachment":       reflect.TypeFor[domain.Attachment](),
 		"NoticeInspector":  reflect.TypeFor[domain.NoticeInspector](),

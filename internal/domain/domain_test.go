@@ -45,7 +45,7 @@ func TestCanMatrix(t *testing.T) {
 	// department enters, signs, closes (as lead) and publishes its own
 	// part; an inspector enters and closes for their department.
 	want["office"][ActEditInspectConf] = cell{true, true}
-	for _, act := range []Action{ActEnterResult, ActCloseVisit, ActPublishResult} {
+	for _, act := range []Action{ActEnterResult, ActCloseVisit, ActPublishResult, ActArchiveVisit} {
 		want["department"][act] = cell{true, false}
 	}
 	want["inspector"][ActEnterResult] = cell{true, false}

@@ -34,11 +34,11 @@ const (
 )
 
 // inspectionActs are the actions only the departments themselves perform.
-var inspectionActs = []Action{ActEnterResult, ActCloseVisit, ActPublishResult}
+var inspectionActs = []Action{ActEnterResult, ActCloseVisit, ActPublishResult, ActArchiveVisit}
 
 // canInspect is Can for the inspection actions of a department user or an
-// inspector: their own department only; publishing is the department
-// staff's.
+// inspector: their own department only; publishing and archiving by hand
+// are the department staff's.
 func canInspect(a Actor, act Action, dept int64) bool {
 	if dept == 0 || dept != a.DepartmentID {
 		return false
@@ -331,6 +331,7 @@ type Inspection struct {
 	Team        []NoticeInspector `json:"team"`
 	Attachments []Attachment      `json:"attachments"`
 	Record      *JointRecord      `json:"record,omitempty"`
+	Archive     *ArchiveMark      `json:"archive,omitempty"` // once archived (立卷归档)
 }
 
 // Part returns the part of department dept, or nil.

@@ -92,7 +92,7 @@ var Actions = []Action{ActViewDirectory, ActEditEntity, ActEditInspector, ActVie
 	ActViewDashboard, ActViewCalibration, ActEditEvalConfig, ActIssueBulletin, ActRespondBulletin, ActFileSummary, ActSubmitCase, ActPublishCase, ActRevisit,
 	ActRunDraw, ActDrawEntropy, ActViewSalts,
 	ActViewPlans, ActDraftTask, ActFilePlan, ActDrawBatch, ActDispatch,
-	ActEnterResult, ActCloseVisit, ActPublishResult, ActEditInspectConf,
+	ActEnterResult, ActCloseVisit, ActPublishResult, ActArchiveVisit, ActEditInspectConf,
 	ActRefer, ActHandleRef, ActFollowUp, ActFlagPunish}
 
 // Can reports whether a may perform act on something owned by department

@@ -602,6 +602,7 @@ type Visit struct {
 	Batches          []VisitBatch `json:"batches"`
 	Parts            []VisitPart  `json:"parts"`
 	Assignments      []Assignment `json:"assignments"`
+	Archived         bool         `json:"archived"` // archived (立卷归档, ArchiveMark)
 }
 
 // VisitBatch is one batch the visit serves. Merged is true for a batch
@@ -709,6 +710,7 @@ type VisitFilter struct {
 	EntityID     int64
 	Township     string     // visits of businesses in this township
 	State        VisitState // visits in this state
+	Archived     string     // "yes": archived visits only (立卷归档); "no": not archived; "": both
 	ByDate       bool       // soonest window first (the inspector's workbench), not newest first
 	Page         Page
 }

@@ -131,7 +131,8 @@ WHERE a.visit_id = $1 ORDER BY CASE WHEN a.department_id = $2 THEN 0 ELSE 1 END,
 	default:
 		in.Record = rec
 	}
-	return in, nil
+	in.Archive, err = archiveMark(ctx, q, v.ID)
+	return in, err
 }
 
 // partItems returns the checklist items of every part of a visit, keyed by
@@ -441,7 +442,8 @@ func (s *Store) ReopenPart(ctx context.Context, a domain.Actor, partID int64) er
 // disposal and its text (and a rectification deadline for 责令改正).
 // "未发现问题" is refused when a part found a problem. The visit is
 // closed; nothing in it changes afterwards. A rectification order or
-// 拟列入经营异常名录 opens its follow-up in the same transaction.
+// 拟列入经营异常名录 opens its follow-up in the same transaction; a visit
+// with no problem found (未发现问题) is archived in it (立卷归档).
 func (s *Store) CloseVisit(ctx context.Context, a domain.Actor, visitID int64, in domain.CloseInput) error {
 	const op = "CloseVisit"
 	cal, err := s.Calendar(ctx)
@@ -490,6 +492,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`, visitID, string(in.Category), string(in.Di
 		if err := s.openFollowUp(ctx, tx, a, visitID, lead, in, cal, set); err != nil {
 			return err
 		}
-		return s.setVisitState(ctx, tx, a, visitID, lead, state, domain.VisitClosed)
+		if err := s.setVisitState(ctx, tx, a, visitID, lead, state, domain.VisitClosed); err != nil {
+			return err
+		}
+		if !domain.ArchivesAtClosure(in.Category) {
+			return nil
+		}
+		return s.markArchived(ctx, tx, a, visitID, lead, true)
 	})
 }

@@ -385,11 +385,12 @@ func (s *Store) burden(ctx context.Context, year int) (*domain.Burden, error) {
 
 // --- visits ---------------------------------------------------------------------
 
-const visitCols = `v.id, v.entity_id, e.code, e.name, e.township_code, v.risk_class, v.year, v.lead_department_id, v.start_on, v.end_on, v.state, v.created_at`
+const visitCols = `v.id, v.entity_id, e.code, e.name, e.township_code, v.risk_class, v.year, v.lead_department_id, v.start_on, v.end_on, v.state, v.created_at,
+EXISTS (SELECT 1 FROM visit_archives va WHERE va.visit_id = v.id)`
 
 func scanVisit(sc interface{ Scan(...any) error }, v *domain.Visit) error {
 	return sc.Scan(&v.ID, &v.EntityID, &v.EntityCode, &v.EntityName, &v.TownshipCode, &v.RiskClass, &v.Year, &v.LeadDepartmentID,
-		dateCol{&v.Window.Start}, dateCol{&v.Window.End}, &v.State, timeCol{&v.CreatedAt})
+		dateCol{&v.Window.Start}, dateCol{&v.Window.End}, &v.State, timeCol{&v.CreatedAt}, &v.Archived)
 }
 
 // visitScope narrows a visit filter to what the actor may see: department
@@ -437,6 +438,12 @@ func (s *Store) ListVisits(ctx context.Context, a domain.Actor, f domain.VisitFi
 	}
 	if f.State != "" {
 		where = append(where, "v.state = "+args.add(string(f.State)))
+	}
+	switch f.Archived {
+	case "yes":
+		where = append(where, "v.id IN (SELECT visit_id FROM visit_archives)")
+	case "no":
+		where = append(where, "v.id NOT IN (SELECT visit_id FROM visit_archives)")
 	}
 	cond := ""
 	if len(where) > 0 {

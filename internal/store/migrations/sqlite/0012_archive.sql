@@ -1,0 +1,11 @@
+-- 0012_archive: the archive mark of a closed visit (立卷归档). A visit
+-- closed with no problem found (未发现问题) is marked at closure, in the
+-- closure's transaction (automatic = 1); any other closed visit is marked
+-- by its lead department. The archive file itself (JSON record, printable
+-- page, attachments) is built on demand from the visit and its blobs.
+CREATE TABLE visit_archives (
+    visit_id    INTEGER PRIMARY KEY REFERENCES visits(id),
+    automatic   INTEGER NOT NULL DEFAULT 0,
+    archived_by TEXT NOT NULL,
+    archived_at TEXT NOT NULL
+);
