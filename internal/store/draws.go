@@ -121,9 +121,12 @@ func (s *Store) AnnounceDraw(ctx context.Context, a domain.Actor, p domain.DrawP
 		now := s.now()
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO draws (draw_key, state, lead_department_id, industry_code, params, announcement, announcement_hash,
-pool, roster, summary, supersedes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			key, string(domain.DrawCommitting), p.Lead, p.Industry, string(params), string(annJSON), hash, pool.Text, string(rosterJSON), string(sumJSON),
+roster, summary, supersedes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			key, string(domain.DrawCommitting), p.Lead, p.Industry, string(params), string(annJSON), hash, string(rosterJSON), string(sumJSON),
 			p.Supersedes, s.ts(now)).Scan(&id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO draw_pools (draw_id, pool) VALUES ($1, $2)`, id, pool.Text); err != nil {
 			return err
 		}
 		for _, d := range p.Departments {
@@ -477,7 +480,7 @@ func loadDrawFull(ctx context.Context, q querier, key string) (d *domain.Draw, p
 		return nil, nil, "", nil, err
 	}
 	var stored, rosterJSON string
-	if err := q.QueryRowContext(ctx, `SELECT pool, roster FROM draws WHERE id = $1`, d.ID).Scan(&stored, &rosterJSON); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT p.pool, d.roster FROM draws d JOIN draw_pools p ON p.draw_id = d.id WHERE d.id = $1`, d.ID).Scan(&stored, &rosterJSON); err != nil {
 		return nil, nil, "", nil, err
 	}
 	pool = &draw.Pool{}
