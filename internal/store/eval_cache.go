@@ -39,8 +39,12 @@ type dataVersion struct {
 const versionWindow = 100000
 
 func (s *Store) dataVersion(ctx context.Context) (dataVersion, error) {
+	return dataVersionOf(ctx, s.read)
+}
+
+func dataVersionOf(ctx context.Context, q querier) (dataVersion, error) {
 	var v dataVersion
-	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0),
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0),
 (SELECT COUNT(*) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) FROM audit_log) - $1) FROM audit_log`, versionWindow).Scan(&v.maxID, &v.recent)
 	return v, err
 }
@@ -58,11 +62,11 @@ func (s *Store) cachedFacts(ctx context.Context, year int) (*metrics.Facts, erro
 	hit, ok := c.byYear[year]
 	c.mu.Unlock()
 	if !ok || hit.version != v {
-		f, err := s.evalFacts(ctx, year)
+		f, at, err := s.evalFacts(ctx, year)
 		if err != nil {
 			return nil, err
 		}
-		hit = cachedFacts{version: v, facts: f}
+		hit = cachedFacts{version: at, facts: f}
 		c.mu.Lock()
 		if c.byYear == nil {
 			c.byYear = map[int]cachedFacts{}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
@@ -36,16 +38,91 @@ func (s *Store) Dashboard(ctx context.Context, a domain.Actor, year int, filter 
 
 // evalFacts loads the facts of one year in a handful of scans, each over
 // the year's rows only (visits_year and the like), plus one grouped count
-// of the entities in scope.
-func (s *Store) evalFacts(ctx context.Context, year int) (*metrics.Facts, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+// of the entities in scope. The scans run in two read transactions at once
+// (the visits with their parts; the rest), each of which first reads the
+// data version: every write adds audit rows in its own transaction, so the
+// same version in both means both saw the same data. When a write came
+// between them they run again, the last time one after the other in one
+// transaction. It returns the version the facts are of.
+func (s *Store) evalFacts(ctx context.Context, year int) (*metrics.Facts, dataVersion, error) {
+	for try := 0; ; try++ {
+		f, v, err := s.evalFactsOnce(ctx, year, try < 2)
+		if !errors.Is(err, errFactsMoved) {
+			return f, v, err
+		}
+	}
+}
+
+// errFactsMoved is a write landing between the two transactions' starts.
+var errFactsMoved = errors.New("store: data changed while loading the facts")
+
+func (s *Store) evalFactsOnce(ctx context.Context, year int, parallel bool) (*metrics.Facts, dataVersion, error) {
+	f := &metrics.Facts{Year: year, Today: dateOf(s.clock())}
+	var rest factsRest
+	if !parallel {
+		var v dataVersion
+		err := s.inReadTx(ctx, func(tx *sql.Tx) (err error) {
+			if v, err = dataVersionOf(ctx, tx); err != nil {
+				return err
+			}
+			if err := s.loadFactsVisits(ctx, tx, f); err != nil {
+				return err
+			}
+			return loadFactsRest(ctx, tx, year, &rest)
+		})
+		if err != nil {
+			return nil, v, err
+		}
+		rest.mergeInto(f)
+		return f, v, nil
+	}
+	var va, vb dataVersion
+	errc := make(chan error, 1)
+	go func() {
+		errc <- s.inReadTx(ctx, func(tx *sql.Tx) (err error) {
+			if vb, err = dataVersionOf(ctx, tx); err != nil {
+				return err
+			}
+			return loadFactsRest(ctx, tx, year, &rest)
+		})
+	}()
+	errA := s.inReadTx(ctx, func(tx *sql.Tx) (err error) {
+		if va, err = dataVersionOf(ctx, tx); err != nil {
+			return err
+		}
+		return s.loadFactsVisits(ctx, tx, f)
+	})
+	if err := cmp.Or(<-errc, errA); err != nil {
+		return nil, va, err
+	}
+	if va != vb {
+		return nil, va, errFactsMoved
+	}
+	rest.mergeInto(f)
+	return f, va, nil
+}
+
+// inReadTx runs fn in a read-only transaction of the read pool, on
+// PostgreSQL at repeatable read so that every scan sees one snapshot.
+func (s *Store) inReadTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.engine == EnginePostgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.read.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	f := &metrics.Facts{Year: year, Today: dateOf(s.clock())}
+	return fn(tx)
+}
+
+// loadFactsVisits loads the weights, departments, tasks and the year's
+// visits with their parts into f.
+func (s *Store) loadFactsVisits(ctx context.Context, tx *sql.Tx, f *metrics.Facts) error {
+	var err error
 	if f.Weights, err = s.evalWeights(ctx, tx); err != nil {
-		return nil, err
+		return err
 	}
 	if err := scanAll(ctx, tx, `SELECT id, name, short_name FROM departments ORDER BY code`, nil, func(r *sql.Rows) error {
 		var d metrics.Department
@@ -55,14 +132,60 @@ func (s *Store) evalFacts(ctx context.Context, year int) (*metrics.Facts, error)
 		f.Departments = append(f.Departments, d)
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	for _, load := range []func(context.Context, *sql.Tx, *metrics.Facts) error{loadTasks, loadVisits, loadScope, loadRevisits, loadReferrals, loadFollowUps} {
-		if err := load(ctx, tx, f); err != nil {
-			return nil, err
+	if err := loadTasks(ctx, tx, f); err != nil {
+		return err
+	}
+	return loadVisits(ctx, tx, f)
+}
+
+// factsRest is what the second transaction loads: the facts that do not
+// hang on a visit, and the visits' inspectors and separate visits, which
+// mergeInto hangs on the visits the first one loaded.
+type factsRest struct {
+	facts      metrics.Facts // Scope, Revisits, Referrals, FollowUps
+	inspectors []visitAssignment
+	separate   []visitBatch
+	batchDepts map[int64]int // departments of each batch's task
+}
+
+type visitAssignment struct {
+	visit int64
+	a     metrics.Assignment
+}
+
+// visitBatch is a batch a visit serves, or whose selection of the same
+// business dispatch left out because the visit was already planned.
+type visitBatch struct{ visit, batch int64 }
+
+func loadFactsRest(ctx context.Context, tx *sql.Tx, year int, r *factsRest) error {
+	r.facts.Year = year
+	for _, load := range []func(context.Context, *sql.Tx, *metrics.Facts) error{loadScope, loadRevisits, loadReferrals, loadFollowUps} {
+		if err := load(ctx, tx, &r.facts); err != nil {
+			return err
 		}
 	}
-	return f, nil
+	return loadVisitLinks(ctx, tx, year, r)
+}
+
+// mergeInto moves r into f, whose visits are loaded.
+func (r *factsRest) mergeInto(f *metrics.Facts) {
+	f.Scope, f.Revisits, f.Referrals, f.FollowUps = r.facts.Scope, r.facts.Revisits, r.facts.Referrals, r.facts.FollowUps
+	idx := make(map[int64]int, len(f.Visits))
+	for i := range f.Visits {
+		idx[f.Visits[i].ID] = i
+	}
+	for _, x := range r.inspectors {
+		if i, ok := idx[x.visit]; ok {
+			f.Visits[i].Inspectors = append(f.Visits[i].Inspectors, x.a)
+		}
+	}
+	for _, x := range r.separate {
+		if i, ok := idx[x.visit]; ok {
+			f.Visits[i].Separate += r.batchDepts[x.batch]
+		}
+	}
 }
 
 // scanAll runs q and calls fn for every row.
@@ -123,8 +246,7 @@ FROM task_batches b JOIN plan_tasks t ON t.id = b.task_id JOIN plans p ON p.id =
 	})
 }
 
-// loadVisits reads the year's visits with their parts, the separate visits
-// each replaces and the inspectors assigned.
+// loadVisits reads the year's visits with their parts.
 func loadVisits(ctx context.Context, tx *sql.Tx, f *metrics.Facts) error {
 	idx := map[int64]int{}
 	if err := scanAll(ctx, tx, `SELECT v.id, v.entity_id, e.industry_code, e.township_code, v.risk_class, v.lead_department_id, v.state
@@ -146,9 +268,9 @@ FROM visits v JOIN entities e ON e.id = v.entity_id WHERE v.year = $1 AND v.stat
 	}
 	// A part's sign-off (inspect) says whether it found a problem, when its
 	// result was formed and when it went public.
-	if err := scanAll(ctx, tx, `SELECT vp.visit_id, vp.department_id, vp.state, COALESCE(so.finding, false), so.formed_on, so.due_on, so.published_at
+	return scanAll(ctx, tx, `SELECT vp.visit_id, vp.department_id, vp.state, COALESCE(so.finding, false), so.formed_on, so.due_on, so.published_at
 FROM visit_parts vp JOIN visits v ON v.id = vp.visit_id LEFT JOIN part_signoffs so ON so.part_id = vp.id
-WHERE v.year = $1 ORDER BY vp.visit_id, vp.id`, []any{f.Year}, func(r *sql.Rows) error {
+WHERE v.year = $1`, []any{f.Year}, func(r *sql.Rows) error {
 		var visit int64
 		var p metrics.Part
 		var state string
@@ -162,41 +284,46 @@ WHERE v.year = $1 ORDER BY vp.visit_id, vp.id`, []any{f.Year}, func(r *sql.Rows)
 			f.Visits[i].Parts = append(f.Visits[i].Parts, p)
 		}
 		return nil
+	})
+}
+
+// loadVisitLinks reads the inspectors assigned to the year's visits and
+// the batches each visit replaces the separate visits of: every department
+// of every batch it serves, and of every batch whose selection of the same
+// business dispatch left out because this visit was already planned.
+func loadVisitLinks(ctx context.Context, tx *sql.Tx, year int, r *factsRest) error {
+	r.batchDepts = map[int64]int{}
+	if err := scanAll(ctx, tx, `SELECT b.id, COUNT(*) FROM task_batches b JOIN task_departments td ON td.task_id = b.task_id
+GROUP BY b.id`, nil, func(rows *sql.Rows) error {
+		var batch int64
+		var n int
+		if err := rows.Scan(&batch, &n); err != nil {
+			return err
+		}
+		r.batchDepts[batch] = n
+		return nil
 	}); err != nil {
 		return err
 	}
-	// A visit replaces the separate visits of every department of every
-	// batch it serves, and of every batch whose selection of the same
-	// business dispatch left out because this visit was already planned.
-	if err := scanAll(ctx, tx, `SELECT vb.visit_id, COUNT(*) FROM visit_batches vb JOIN visits v ON v.id = vb.visit_id
-JOIN task_batches b ON b.id = vb.batch_id JOIN task_departments td ON td.task_id = b.task_id
-WHERE v.year = $1 GROUP BY vb.visit_id
+	if err := scanAll(ctx, tx, `SELECT vb.visit_id, vb.batch_id FROM visit_batches vb JOIN visits v ON v.id = vb.visit_id WHERE v.year = $1
 UNION ALL
-SELECT x.visit_id, COUNT(*) FROM batch_exclusions x JOIN visits v ON v.id = x.visit_id
-JOIN task_batches b ON b.id = x.batch_id JOIN task_departments td ON td.task_id = b.task_id
-WHERE v.year = $1 AND x.reason = 'overlap' GROUP BY x.visit_id`, []any{f.Year}, func(r *sql.Rows) error {
-		var visit int64
-		var n int
-		if err := r.Scan(&visit, &n); err != nil {
+SELECT x.visit_id, x.batch_id FROM batch_exclusions x JOIN visits v ON v.id = x.visit_id WHERE v.year = $1 AND x.reason = 'overlap'`, []any{year}, func(rows *sql.Rows) error {
+		var x visitBatch
+		if err := rows.Scan(&x.visit, &x.batch); err != nil {
 			return err
 		}
-		if i, ok := idx[visit]; ok {
-			f.Visits[i].Separate += n
-		}
+		r.separate = append(r.separate, x)
 		return nil
 	}); err != nil {
 		return err
 	}
 	return scanAll(ctx, tx, `SELECT va.visit_id, va.inspector_id, va.department_id FROM visit_assignments va JOIN visits v ON v.id = va.visit_id
-WHERE v.year = $1`, []any{f.Year}, func(r *sql.Rows) error {
-		var visit int64
-		var a metrics.Assignment
-		if err := r.Scan(&visit, &a.InspectorID, &a.Dept); err != nil {
+WHERE v.year = $1`, []any{year}, func(rows *sql.Rows) error {
+		var x visitAssignment
+		if err := rows.Scan(&x.visit, &x.a.InspectorID, &x.a.Dept); err != nil {
 			return err
 		}
-		if i, ok := idx[visit]; ok {
-			f.Visits[i].Inspectors = append(f.Visits[i].Inspectors, a)
-		}
+		r.inspectors = append(r.inspectors, x)
 		return nil
 	})
 }
