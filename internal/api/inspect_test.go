@@ -262,6 +262,9 @@ func inspectMatrixRows(t *testing.T, f *fixture) []matrixRow {
 		{"POST /api/v1/parts/{id}/{action}", "POST", "/api/v1/parts/" + co + "/sign", "", "", st(unauth, forbidden, forbidden, none, forbidden, forbidden)},
 		{"POST /api/v1/visits/{id}/close", "POST", "/api/v1/visits/" + vid + "/close", `{"category":"no_problem","disposal":"none"}`, "",
 			st(unauth, forbidden, ok, forbidden, conflict, forbidden)},
+		// Closed with no problem found: archived at closure already.
+		{"GET /api/v1/visits/{id}/archive", "GET", "/api/v1/visits/" + vid + "/archive", "", "", all},
+		{"POST /api/v1/visits/{id}/archive", "POST", "/api/v1/visits/" + vid + "/archive", "", "", st(unauth, forbidden, conflict, forbidden, forbidden, forbidden)},
 		{"POST /api/v1/parts/{id}/{action}", "POST", "/api/v1/parts/" + lead + "/publish", "", "", st(unauth, forbidden, ok, forbidden, forbidden, forbidden)},
 		{"GET /api/v1/publications/due", "GET", "/api/v1/publications/due", "", "", all},
 		{"GET /api/v1/inspect/settings", "GET", "/api/v1/inspect/settings", "", "", all},

@@ -204,6 +204,7 @@ var commands = map[string]func(m *Main, ctx context.Context, args []string) erro
 	"verify":   (*Main).runVerify,
 	"draw":     (*Main).runDraw,
 	"calendar": (*Main).runCalendar,
+	"archive":  (*Main).runArchive,
 }
 
 func (m *Main) run(ctx context.Context, args []string) error {
@@ -250,6 +251,7 @@ Commands:
   version   print the version
   log       the transparency log of published records (公示日志): key, checkpoint, verify, monitor, cosign, witness
   calendar  the working-day calendar (工作日历): list the years, import a year's holiday schedule
+  archive   write a closed visit's archive (立卷归档) as .zip: record, printable page, attachments
 
 Flags may stand before or after the arguments and fall back to environment
 variables (YIYEYICHA_DB, YIYEYICHA_ADDR, YIYEYICHA_PUBLIC_ADDR, YIYEYICHA_LANG …).

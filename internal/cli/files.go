@@ -20,10 +20,26 @@ func (f *flags) files() *string {
 // saying so. Blobs that no attachment refers to and that are older than an
 // hour (a crash between storing a file and saving its record) are swept.
 func (m *Main) attachFiles(ctx context.Context, st *store.Store, dsn, dir string) error {
+	ok, err := m.setBlobs(st, dsn, dir)
+	if err != nil || !ok {
+		return err
+	}
+	n, err := st.SweepAttachments(ctx, time.Hour)
+	if err != nil {
+		m.logger().Warn("attachment sweep", "err", err)
+	} else if n > 0 {
+		m.logger().Info("attachment sweep removed orphan files", "files", n)
+	}
+	return nil
+}
+
+// setBlobs gives st the attachment store in dir, or beside a SQLite file;
+// false when there is none (PostgreSQL without --files).
+func (m *Main) setBlobs(st *store.Store, dsn, dir string) (bool, error) {
 	if dir == "" {
 		if strings.Contains(dsn, "://") {
 			m.logger().Warn("no attachment directory (--files): evidence uploads are refused")
-			return nil
+			return false, nil
 		}
 		dir = strings.TrimPrefix(dsn, "file:")
 		if i := strings.IndexByte(dir, '?'); i >= 0 {
@@ -33,14 +49,8 @@ func (m *Main) attachFiles(ctx context.Context, st *store.Store, dsn, dir string
 	}
 	blobs, err := attach.NewDisk(dir)
 	if err != nil {
-		return failed(err)
+		return false, failed(err)
 	}
 	st.SetBlobs(blobs)
-	n, err := st.SweepAttachments(ctx, time.Hour)
-	if err != nil {
-		m.logger().Warn("attachment sweep", "err", err)
-	} else if n > 0 {
-		m.logger().Info("attachment sweep removed orphan files", "files", n)
-	}
-	return nil
+	return true, nil
 }

@@ -26,6 +26,8 @@ func (s *Server) inspectRoutes(mux *router) {
 	staff("GET /staff/visits/{id}", s.showInspection)
 	staff("GET /staff/visits/{id}/notice", s.showVisitNotice)
 	staff("POST /staff/visits/{id}/close", s.closeVisit)
+	staff("GET /staff/visits/{id}/archive", s.downloadArchive)
+	staff("POST /staff/visits/{id}/archive", s.archiveVisit)
 	staff("POST /staff/parts/{id}/results", s.saveResults)
 	staff("POST /staff/parts/{id}/attachments", s.uploadAttachment)
 	staff("POST /staff/parts/{id}/{action}", s.partAction)

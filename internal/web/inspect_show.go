@@ -28,6 +28,7 @@ type inspectData struct {
 	Extra      map[int64][]domain.CatalogItem
 	LogRefs    map[int64]*LogRef
 	CanClose   bool
+	CanArchive bool  // the lead department's staff may archive the closed visit by hand (立卷归档)
 	Limit      int64 // attachment size limit in MiB
 	// What follows the visit: its referrals and follow-ups, whether the
 	// actor may refer one of its findings, whether the closure's disposal
@@ -63,7 +64,11 @@ func (s *Server) showInspection(w http.ResponseWriter, r *http.Request, sess *se
 	pg := s.newPage(r, sess, "", data)
 	pg.Title = in.Visit.EntityName
 	pg.Nav = "visits"
-	if d := r.URL.Query().Get("done"); d != "" {
+	switch d := r.URL.Query().Get("done"); d {
+	case "":
+	case "archived":
+		pg.Notice = pg.P.T("archive.done.archived")
+	default:
 		pg.Notice = pg.P.T("inspect.done." + d)
 	}
 	s.render(w, r, http.StatusOK, pageInspectVisit, pg)
@@ -104,6 +109,7 @@ func (s *Server) inspectData(ctx context.Context, a domain.Actor, in *domain.Ins
 		}
 	}
 	d.CanClose = onTeam && v.State == domain.VisitResultsComplete && domain.Can(a, domain.ActCloseVisit, v.LeadDepartmentID)
+	d.CanArchive = v.State == domain.VisitClosed && in.Archive == nil && domain.Can(a, domain.ActArchiveVisit, v.LeadDepartmentID)
 	return d, s.followUpData(ctx, a, in, d)
 }
 

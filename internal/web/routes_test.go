@@ -361,6 +361,8 @@ func (m *matrixWorld) rows(t *testing.T) []matrixRow {
 		{"part reopen", "POST", "/staff/parts/" + id(m.coPart) + "/reopen", url.Values{"visit": {visit}}, nil, want{login, no, no, clash, no, no, no}},
 		{"part publish", "POST", "/staff/parts/" + id(m.ownPart) + "/publish", url.Values{"visit": {visit}}, nil, want{login, no, see, no, no, no, no}},
 		{"visit close", "POST", "/staff/visits/" + v1 + "/close", url.Values{"category": {"closed_down"}, "disposal": {"none"}, "disposal_text": {"经营场所已关闭"}}, nil, want{login, no, clash, no, no, clash, no}},
+		{"visit archive download", "GET", "/staff/visits/" + v2 + "/archive", nil, nil, want{login, ok, ok, ok, nf, ok, ok}},
+		{"visit archive", "POST", "/staff/visits/" + v2 + "/archive", url.Values{}, nil, want{login, no, see, no, no, no, no}},
 
 		// What follows a visit: referrals, follow-ups, joint punishment.
 		{"referrals", "GET", "/staff/referrals?box=received&overdue=1&q=" + url.QueryEscape("餐馆"), nil, nil, want{login, ok, ok, ok, ok, ok, ok}},

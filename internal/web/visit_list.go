@@ -8,18 +8,23 @@ import (
 )
 
 type visitListData struct {
-	Visits *domain.List[domain.Visit]
-	Pager  pager
-	Ref    *reference
+	Visits   *domain.List[domain.Visit]
+	Pager    pager
+	Ref      *reference
+	Batch    int64
+	Archived string // the archive filter: "yes", "no" or "" (立卷归档)
 }
 
 // listVisits lists joint visits: the office sees all, a department those
 // it has a part in, an inspector its own assignments; ?batch= narrows to
-// one batch.
+// one batch, ?archived=yes|no to the visits archived or not.
 func (s *Server) listVisits(w http.ResponseWriter, r *http.Request, sess *session) {
 	q := r.URL.Query()
 	f := domain.VisitFilter{}
 	f.BatchID, _ = strconv.ParseInt(q.Get("batch"), 10, 64)
+	if a := q.Get("archived"); a == "yes" || a == "no" {
+		f.Archived = a
+	}
 	f.Page.Number, _ = strconv.Atoi(q.Get("page"))
 	vs, err := s.store.ListVisits(r.Context(), sess.Actor, f)
 	if err != nil {
@@ -31,7 +36,7 @@ func (s *Server) listVisits(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.fail(w, r, sess, err)
 		return
 	}
-	pg := s.newPage(r, sess, "plan.visits.title", &visitListData{Visits: vs, Ref: ref, Pager: newPager(r.URL, domain.Page{Number: vs.Page, Size: vs.Size}, vs.Total)})
+	pg := s.newPage(r, sess, "plan.visits.title", &visitListData{Visits: vs, Ref: ref, Batch: f.BatchID, Archived: f.Archived, Pager: newPager(r.URL, domain.Page{Number: vs.Page, Size: vs.Size}, vs.Total)})
 	pg.Nav = "visits"
 	s.render(w, r, http.StatusOK, pageVisitList, pg)
 }
