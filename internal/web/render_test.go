@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -338,5 +339,40 @@ func TestDiffJSONReadable(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("diffJSON (-want +got):\n%s", diff)
+	}
+}
+
+// TestChromePerLanguageAndSection checks that the reused renderings of the
+// portal's navigation and the footer (renderChrome) follow the page's
+// language and section: each request gets its own, not the first one made.
+func TestChromePerLanguageAndSection(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		path, current string
+		lang          i18n.Lang
+	}{
+		{"/search?lang=en", "/search", i18n.EN},
+		{"/about?lang=zh", "/about", i18n.ZH},
+		{"/search?lang=zh", "/search", i18n.ZH},
+		{"/about?lang=en", "/about", i18n.EN},
+	} {
+		p := i18n.For(c.lang)
+		other := i18n.For(map[i18n.Lang]i18n.Lang{i18n.EN: i18n.ZH, i18n.ZH: i18n.EN}[c.lang])
+		body := e.get(e.client(), c.path).Body
+		if want := `<a href="` + c.current + `" aria-current="page">`; !strings.Contains(body, want) {
+			t.Errorf("%s: no %s", c.path, want)
+		}
+		if n := strings.Count(body, `aria-current="page"`); n != 1 {
+			t.Errorf("%s: %d links marked current, want 1", c.path, n)
+		}
+		for _, key := range []string{"web.nav.search", "web.nav.about", "web.footer.owner"} {
+			if !strings.Contains(body, html.EscapeString(p.T(key))) || strings.Contains(body, html.EscapeString(other.T(key))) {
+				t.Errorf("%s: %s not in %s only", c.path, key, c.lang)
+			}
+		}
+	}
+	staff := e.get(e.login(t, "office"), "/staff/?lang=en").Body
+	if !strings.Contains(staff, html.EscapeString(i18n.For(i18n.EN).T("web.footer.owner"))) || strings.Contains(staff, `<a href="/cases"`) {
+		t.Error("staff page: want the English footer and no portal navigation")
 	}
 }

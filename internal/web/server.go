@@ -43,6 +43,7 @@ type Server struct {
 	secure  bool
 	logKey  *translog.Key
 	pages   map[string]*template.Template
+	chrome  sync.Map // chromeKey → template.HTML (render.go)
 	static  *staticFiles
 	limiter *loginLimiter
 	now     func() time.Time
