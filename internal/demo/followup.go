@@ -178,6 +178,14 @@ func demoFollowUp(w *inspector, o Options) error {
 		}, f.DeptID); err != nil {
 			return fmt.Errorf("demo: re-check of follow-up %d: %w", f.ID, err)
 		}
+		if in.Outcome == domain.OutRectified {
+			// Rectified: the lead department archives the visit by hand (立卷归档).
+			if err := w.at(ago(in.CheckedOn), func(a func(int64) domain.Actor, dept int64) error {
+				return s.ArchiveVisit(ctx, a(dept), f.VisitID)
+			}, f.DeptID); err != nil {
+				return fmt.Errorf("demo: archive of visit %d: %w", f.VisitID, err)
+			}
+		}
 		if in.Outcome != domain.OutNotRectified {
 			continue
 		}

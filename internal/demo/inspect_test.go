@@ -10,7 +10,7 @@ import (
 
 // TestDemoInspectionStates checks the demo has visits in every state,
 // results overdue for publication, results published on time and late,
-// and closed joint records of several categories.
+// closed joint records of several categories, and archived visits.
 func TestDemoInspectionStates(t *testing.T) {
 	s := storetest.New(t)
 	o := Options{Entities: 700, Inspectors: 120, Seed: 11, Today: fixedToday, BatchSize: 700}
@@ -25,6 +25,7 @@ func TestDemoInspectionStates(t *testing.T) {
 	states := map[domain.VisitState]int{}
 	categories := map[domain.ResultCategory]bool{}
 	onTime, late := 0, 0
+	autoArchived, handArchived := 0, 0
 	for _, v := range vs.Items {
 		states[v.State]++
 		if v.State != domain.VisitClosed {
@@ -35,6 +36,15 @@ func TestDemoInspectionStates(t *testing.T) {
 			t.Fatal(err)
 		}
 		categories[in.Record.Category] = true
+		switch m := in.Archive; {
+		case m != nil && m.Automatic:
+			autoArchived++
+		case m != nil:
+			handArchived++
+		}
+		if domain.ArchivesAtClosure(in.Record.Category) != (in.Archive != nil && in.Archive.Automatic) {
+			t.Errorf("demo visit %d closed %s: archive mark %+v", v.ID, in.Record.Category, in.Archive)
+		}
 		for _, p := range in.Parts {
 			switch so := p.SignOff; {
 			case !so.Published():
@@ -50,6 +60,10 @@ func TestDemoInspectionStates(t *testing.T) {
 		if states[st] == 0 {
 			t.Errorf("no visit %s (states %v)", st, states)
 		}
+	}
+	// 立卷归档: at closure when no problem was found; by hand once rectified.
+	if autoArchived == 0 || handArchived == 0 {
+		t.Errorf("archived: %d at closure, %d by hand, want some of each", autoArchived, handArchived)
 	}
 	if len(categories) < 4 || onTime == 0 || late == 0 {
 		t.Errorf("closed: categories %v, published on time %d, late %d", categories, onTime, late)

@@ -321,3 +321,53 @@ func TestArchiveRights(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkArchive writes the archive of a closed visit with eight photos
+// of 1 MiB (noise, which does not compress), every one read back from the
+// blob store and verified: the cost of a download.
+func BenchmarkArchive(b *testing.B) {
+	s := storetest.New(b)
+	ctx := b.Context()
+	w := storetest.SeedVisits(b, s, 1)
+	blobs, err := attach.NewDisk(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.SetBlobs(blobs)
+	in, err := s.Inspection(ctx, w.F.Office, w.Visits[0].ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	for i := range 8 {
+		img := image.NewRGBA(image.Rect(0, 0, 512, 512))
+		for j := range img.Pix {
+			img.Pix[j] = byte((j*7919 + i*104729) ^ (j >> 3) ^ (j * j >> 11))
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			b.Fatal(err)
+		}
+		up, err := attach.Receive(b.TempDir(), "现场照片.png", bytes.NewReader(buf.Bytes()), attach.DefaultLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p := in.Parts[i%2]
+		if _, err := s.AddAttachment(ctx, w.InspActors[i%2], p.ID, 0, up); err != nil {
+			b.Fatal(err)
+		}
+		up.Close()
+		total += int64(buf.Len())
+	}
+	w.Complete(b, s, 0, false)
+	if err := s.CloseVisit(ctx, w.F.DeptStaff, w.Visits[0].ID, domain.CloseInput{Category: domain.CatNoProblem, Disposal: domain.DispNone}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(total)
+	p := i18n.For(i18n.ZH)
+	for b.Loop() {
+		if _, err := archive.Write(ctx, io.Discard, s, w.F.OtherStaff, w.Visits[0].ID, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
