@@ -155,20 +155,23 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // chromeKey names one rendering of a part of the layout that depends
-// only on the language and the current section (layout.html: the portal's
-// navigation, the footer).
-type chromeKey struct{ name, lang, nav string }
+// only on the language, the side and the current section (layout.html:
+// the masthead's brand, the portal's navigation, the footer).
+type chromeKey struct {
+	name, lang, nav string
+	staff           bool
+}
 
 // renderChrome renders the part name of the layout for pg once per
-// language and section and reuses it: executing these few dozen
+// language, side and section and reuses it: executing these few dozen
 // translated links cost about a third of the portal's business page.
 func (s *Server) renderChrome(name string, pg *page) (template.HTML, error) {
-	k := chromeKey{name, pg.Lang, pg.Nav}
+	k := chromeKey{name: name, lang: pg.Lang, nav: pg.Nav, staff: pg.Staff}
 	if h, ok := s.chrome.Load(k); ok {
 		return h.(template.HTML), nil
 	}
 	var b bytes.Buffer
-	if err := s.pages[pageError].ExecuteTemplate(&b, name, &page{P: pg.P, Lang: pg.Lang, Nav: pg.Nav}); err != nil {
+	if err := s.pages[pageError].ExecuteTemplate(&b, name, &page{P: pg.P, Lang: pg.Lang, Nav: pg.Nav, Staff: pg.Staff}); err != nil {
 		return "", err
 	}
 	h := template.HTML(b.String()) //nolint:gosec // the output of an html/template

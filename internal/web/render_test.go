@@ -343,8 +343,9 @@ func TestDiffJSONReadable(t *testing.T) {
 }
 
 // TestChromePerLanguageAndSection checks that the reused renderings of the
-// portal's navigation and the footer (renderChrome) follow the page's
-// language and section: each request gets its own, not the first one made.
+// masthead, the portal's navigation and the footer (renderChrome) follow
+// the page's language, side and section: each request gets its own, not
+// the first one made.
 func TestChromePerLanguageAndSection(t *testing.T) {
 	e := newEnv(t)
 	for _, c := range []struct {
@@ -365,14 +366,16 @@ func TestChromePerLanguageAndSection(t *testing.T) {
 		if n := strings.Count(body, `aria-current="page"`); n != 1 {
 			t.Errorf("%s: %d links marked current, want 1", c.path, n)
 		}
-		for _, key := range []string{"web.nav.search", "web.nav.about", "web.footer.owner"} {
+		for _, key := range []string{"web.nav.search", "web.nav.about", "web.footer.owner", "web.brand.portal", "web.skip"} {
 			if !strings.Contains(body, html.EscapeString(p.T(key))) || strings.Contains(body, html.EscapeString(other.T(key))) {
 				t.Errorf("%s: %s not in %s only", c.path, key, c.lang)
 			}
 		}
 	}
 	staff := e.get(e.login(t, "office"), "/staff/?lang=en").Body
-	if !strings.Contains(staff, html.EscapeString(i18n.For(i18n.EN).T("web.footer.owner"))) || strings.Contains(staff, `<a href="/cases"`) {
-		t.Error("staff page: want the English footer and no portal navigation")
+	en := i18n.For(i18n.EN)
+	if !strings.Contains(staff, html.EscapeString(en.T("web.footer.owner"))) || !strings.Contains(staff, en.T("web.brand.staff")) ||
+		strings.Contains(staff, en.T("web.brand.portal")) || strings.Contains(staff, `<a href="/cases"`) {
+		t.Error("staff page: want the English footer and staff brand, and no portal brand or navigation")
 	}
 }
