@@ -298,7 +298,8 @@ func (s *Store) freezePool(ctx context.Context, tx querier, p domain.DrawParams,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	batches, readErr, stop := readPoolRows(rows)
+	defer stop()
 	h := draw.NewPoolHasher(true)
 	pool := &frozenPool{Exclusions: []draw.Exclusion{}}
 	label := labelOf(industryName)
@@ -306,23 +307,21 @@ func (s *Store) freezePool(ctx context.Context, tx querier, p domain.DrawParams,
 	if len(statuses) == 0 {
 		statuses = []string{string(domain.StatusActive)}
 	}
-	var code, name, status, risk, township, kind string
-	for rows.Next() {
-		if err := rows.Scan(&code, &name, &status, &risk, &township, &kind); err != nil {
-			return nil, err
-		}
-		if len(p.Townships) > 0 && !slices.Contains(p.Townships, township) || len(p.Kinds) > 0 && !slices.Contains(p.Kinds, kind) {
-			continue
-		}
-		if !slices.Contains(statuses, status) {
-			pool.Exclusions = append(pool.Exclusions, draw.Exclusion{Code: code, Reason: "status_" + status})
-			continue
-		}
-		if err := h.AddBusiness(&draw.Business{Code: code, Name: draw.CanonicalText(name), Stratum: risk, Industry: label, LastInspectors: last[code]}); err != nil {
-			return nil, invalidPool{err}
+	for batch := range batches {
+		for _, r := range batch {
+			if len(p.Townships) > 0 && !slices.Contains(p.Townships, r.township) || len(p.Kinds) > 0 && !slices.Contains(p.Kinds, r.kind) {
+				continue
+			}
+			if !slices.Contains(statuses, r.status) {
+				pool.Exclusions = append(pool.Exclusions, draw.Exclusion{Code: r.code, Reason: "status_" + r.status})
+				continue
+			}
+			if err := h.AddBusiness(&draw.Business{Code: r.code, Name: draw.CanonicalText(r.name), Stratum: r.risk, Industry: label, LastInspectors: last[r.code]}); err != nil {
+				return nil, invalidPool{err}
+			}
 		}
 	}
-	if err := rows.Err(); err != nil {
+	if err := *readErr; err != nil {
 		return nil, err
 	}
 	for i := range pool.Exclusions {
@@ -332,6 +331,53 @@ func (s *Store) freezePool(ctx context.Context, tx querier, p domain.DrawParams,
 	}
 	pool.Summary, pool.Text = h.Summary(), h.Text()
 	return pool, nil
+}
+
+// poolRow is one business of the directory as the freeze reads it.
+type poolRow struct{ code, name, status, risk, township, kind string }
+
+// readPoolRows reads rows in batches on a goroutine of its own, so that
+// reading a million businesses from the database and hashing them (each
+// about a second of a core) run side by side. The channel closes after
+// the last batch; *readErr is then the reading's error, if any. stop ends
+// the reading early and waits for it: call it before the transaction is
+// used again.
+func readPoolRows(rows *sql.Rows) (batches <-chan []poolRow, readErr *error, stop func()) {
+	const size = 4096
+	out := make(chan []poolRow, 4)
+	done := make(chan struct{})
+	var err error
+	go func() {
+		defer close(out)
+		defer rows.Close()
+		batch := make([]poolRow, 0, size)
+		send := func() bool {
+			select {
+			case out <- batch:
+				batch = make([]poolRow, 0, size)
+				return true
+			case <-done:
+				return false
+			}
+		}
+		for rows.Next() {
+			var r poolRow
+			if err = rows.Scan(&r.code, &r.name, &r.status, &r.risk, &r.township, &r.kind); err != nil {
+				return
+			}
+			if batch = append(batch, r); len(batch) == size && !send() {
+				return
+			}
+		}
+		if err = rows.Err(); err == nil && len(batch) > 0 {
+			send()
+		}
+	}()
+	return out, &err, func() {
+		close(done)
+		for range out {
+		}
+	}
 }
 
 // labelOf makes an industry name or an inspector's label a canonical label.

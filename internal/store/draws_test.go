@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/draw"
 	"github.com/yiyeyicha/yiyeyicha/internal/store"
 	"github.com/yiyeyicha/yiyeyicha/internal/store/storetest"
+	"github.com/yiyeyicha/yiyeyicha/internal/validate"
 )
 
 func TestDrawProtocol(t *testing.T) {
@@ -166,6 +168,50 @@ func TestDrawAbortAndRedraw(t *testing.T) {
 		rep, err := s.LogMonitor(ctx)
 		if err != nil || len(rep.Problems) > 0 || rep.ByType["draw.announcement"] != 2 || rep.ByType["draw.abort"] != 1 {
 			t.Fatalf("log monitor: %+v %v", rep, err)
+		}
+	})
+}
+
+// TestDrawRefusesBadPoolMidStream freezes a pool of more than one batch
+// of the freeze's reader (readPoolRows) with a value the snapshot refuses
+// early in code order: the announcement is refused, nothing is written,
+// and the store goes on working (the reader stopped and closed its rows).
+func TestDrawRefusesBadPoolMidStream(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		storetest.SeedDrawWorld(t, s, f)
+		rows := make([]domain.EntityRow, 10_000)
+		for i := range rows {
+			e := entity(1, f)
+			e.Code, _ = validate.MakeCreditCode("91", "140827", fmt.Sprintf("%08d", 50_000+i))
+			e.IndustryCode = "catering"
+			rows[i] = domain.EntityRow{Row: i + 2, Entity: *e}
+		}
+		if _, err := s.ImportEntities(ctx, domain.System, rows, domain.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		// A code with a letter outside the GB 32100 alphabet, which the
+		// import would refuse, first in code order.
+		const bad = "00000000000000000I"
+		if err := store.ExecRaw(ctx, s, `UPDATE entities SET code = $1 WHERE code = $2`, bad, rows[10].Entity.Code); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AnnounceDraw(ctx, f.Office, storetest.DrawParams(f)); domain.ErrorKind(err) != domain.KindInvalid || !strings.Contains(err.Error(), bad) {
+			t.Fatalf("announce over a bad name: %v", err)
+		}
+		if n := count(t, s, "draws"); n != 0 {
+			t.Fatalf("%d draws written", n)
+		}
+		if err := store.ExecRaw(ctx, s, `UPDATE entities SET code = $1 WHERE code = $2`, rows[10].Entity.Code, bad); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.AnnounceDraw(ctx, f.Office, storetest.DrawParams(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.PoolStrata["A"] + d.PoolStrata["B"] + d.PoolStrata["C"] + d.PoolStrata["D"]; got < len(rows) {
+			t.Fatalf("pool of %d, want at least %d", got, len(rows))
 		}
 	})
 }
