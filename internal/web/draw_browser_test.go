@@ -33,7 +33,9 @@ func confirmYes() chromedp.Action[chromedp.Void] {
 func TestBrowserDrawToDispatch(t *testing.T) {
 	e := newEnv(t)
 	task := drawTask(t, e)
-	ctx := browserWithin(t, 90*time.Second)
+	// Four users each log in and act: on a loaded machine this takes
+	// longer than one page.
+	ctx := browserWithin(t, 5*time.Minute)
 	dir := artifacts(t)
 	base := e.ts.URL
 	taskURL := base + "/staff/tasks/" + idString(task.ID)

@@ -23,7 +23,8 @@ import (
 // with an account in each of the two departments that will inspect.
 type yearWorld struct {
 	*env
-	codes      []string // the businesses' credit codes
+	third      domain.Department // the environment bureau: takes no part in the visit, receives the referral
+	codes      []string          // the businesses' credit codes
 	inspectors map[int64]string
 	photo      string
 }
@@ -31,13 +32,13 @@ type yearWorld struct {
 func newYearWorld(t *testing.T) *yearWorld {
 	t.Helper()
 	e := newEnv(t)
-	newListsWorld(t, e)
+	lw := newListsWorld(t, e)
 	blobs, err := attach.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.store.SetBlobs(blobs)
-	w := &yearWorld{env: e, inspectors: map[int64]string{}}
+	w := &yearWorld{env: e, third: lw.third, inspectors: map[int64]string{}}
 	ctx := t.Context()
 	must := func(err error) {
 		t.Helper()
@@ -76,7 +77,8 @@ func newYearWorld(t *testing.T) *yearWorld {
 // the lead announces the batch's draw, both liaisons commit and reveal,
 // two users enter the public value, the draw executes and is dispatched;
 // both departments' inspectors enter their results with a photo and sign;
-// the lead closes the joint record with 发现问题已责令改正; both parts are
+// the lead closes the joint record with 发现问题已责令改正 and refers the
+// finding to the environment bureau, which accepts it; both parts are
 // published; the public finds the result by the business's code and the
 // draw's bundle verifies; the dashboard and the annual summary count the
 // visit.
@@ -247,6 +249,42 @@ func TestBrowserWholeYear(t *testing.T) {
 		map[int64]string{finding.ItemID: "《中华人民共和国食品安全法》第三十三条"}, w.photo))
 	stage("the fire brigade's inspector", inspectPart(base, w.inspectors[co], v.ID, parts[co], nil, w.photo))
 	stage("the lead closes the joint record", closeRecord(base, "scjg", v.ID, domain.CatRectified, domain.DispRectify, due, "责令十五日内整改，逾期复查"))
+	var received, sent string
+	stage("the lead refers the finding to the environment bureau",
+		staffIn(base, "scjg"),
+		chromedp.Navigate(base+"/staff/visits/"+idString(v.ID)),
+		chromedp.WaitVisible(css(`#refer-link`)),
+		reloaded(chromedp.Click(css(`#refer-link`)), `#referral-form`),
+		chromedp.SetValue(css(`#to`), idString(w.third.ID)),
+		chromedp.SendKeys(css(`#text`), "后厨油烟排放问题属贵局职责，请依法处理"),
+		reloaded(chromedp.Click(css(`#send-referral`)), `#referral-state`),
+		shot(t, dir, "year-06-referral-sent"),
+		leave,
+	)
+	stage("the environment bureau receives and accepts it from its inbox",
+		staffIn(base, "sthj"),
+		chromedp.Navigate(base+"/staff/inbox?lang=zh-CN"),
+		chromedp.WaitVisible(css(`#notices`)),
+		reloaded(chromedp.Click(css(`#notices button.link`)), `#referral-receive`),
+		acceptConfirms,
+		reloaded(chromedp.Click(css(`#referral-receive`)), `#referral-accept`),
+		acceptConfirms,
+		reloaded(chromedp.Click(css(`#referral-accept`)), `#referral-report`),
+		into(chromedp.Text(css(`#referral-state`)), &received),
+		shot(t, dir, "year-07-referral-accepted"),
+		leave,
+	)
+	stage("the lead sees it accepted",
+		staffIn(base, "scjg"),
+		chromedp.Navigate(base+"/staff/referrals?box=sent&lang=zh-CN"),
+		chromedp.WaitVisible(css(`#referral-table a`)),
+		reloaded(chromedp.Click(css(`#referral-table a`)), `#referral-state`),
+		into(chromedp.Text(css(`#referral-state`)), &sent),
+		leave,
+	)
+	if received != "已受理" || sent != "已受理" {
+		t.Errorf("the referral after acceptance: receiver sees %q, sender %q, want 已受理", received, sent)
+	}
 	stage("both departments publish", publishPart(base, "scjg", v.ID, parts[lead].ID), publishPart(base, "xfjy", v.ID, parts[co].ID))
 
 	var business, bundle string
@@ -257,13 +295,13 @@ func TestBrowserWholeYear(t *testing.T) {
 		reloaded(chromedp.Submit(css(`#q`)), `table.results a`),
 		reloaded(chromedp.Click(css(`table.results a`)), `#inspections`),
 		into(chromedp.Text(css(`#inspections`)), &business),
-		shot(t, dir, "year-06-public-result"),
+		shot(t, dir, "year-08-public-result"),
 		chromedp.Navigate(base+"/draws/"+key+"?lang=zh-CN"),
 		chromedp.WaitVisible(css(`#draw-result`)),
-		shot(t, dir, "year-07-public-draw"),
+		shot(t, dir, "year-09-public-draw"),
 		into(chromedp.Evaluate[string](`fetch(document.querySelector('a[href$="/bundle.json"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise), &bundle),
 	)
-	for _, want := range []string{"发现问题已责令改正", "不符合", finding.Name, "公示日志第"} {
+	for _, want := range []string{"发现问题已责令改正", "不符合", finding.Name, "公示日志第", "抄告相关部门：" + w.third.Name + "，已受理", "责令改正，待复查"} {
 		if !strings.Contains(business, want) {
 			t.Errorf("the public result lacks %q:\n%s", want, business)
 		}
@@ -283,11 +321,11 @@ func TestBrowserWholeYear(t *testing.T) {
 		chromedp.Navigate(base+"/staff/dashboard?year=2026"),
 		chromedp.WaitVisible(css(`#fig-visits`)),
 		into(chromedp.Text(css(`#fig-visits`)), &figVisits),
-		shot(t, dir, "year-08-dashboard"),
+		shot(t, dir, "year-10-dashboard"),
 		chromedp.Navigate(base+"/staff/summary?year=2026"),
 		chromedp.WaitVisible(css(`#summary-overview`)),
 		into(chromedp.Text(css(`#summary-overview`)), &overview),
-		shot(t, dir, "year-09-summary"),
+		shot(t, dir, "year-11-summary"),
 	)
 	if strings.Join(strings.Fields(figVisits), "") != "1/1" {
 		t.Errorf("dashboard visits %q, want 1 / 1", figVisits)
@@ -298,7 +336,8 @@ func TestBrowserWholeYear(t *testing.T) {
 			rows[strings.TrimSpace(f[0])] = strings.TrimSpace(f[1])
 		}
 	}
-	for name, want := range map[string]string{"检查户次": "1", "已完成检查户次": "1", "联合检查户次": "1", "已公示结果": "2"} {
+	for name, want := range map[string]string{"检查户次": "1", "已完成检查户次": "1", "联合检查户次": "1", "已公示结果": "2",
+		"后续处置件数": "1", "抄告移交未办结": "1"} {
 		if rows[name] != want {
 			t.Errorf("summary %s = %q, want %s\n%s", name, rows[name], want, overview)
 		}
