@@ -79,8 +79,7 @@ func TestBrowserJointList(t *testing.T) {
 			chromedp.WaitVisible(css(`#username`)),
 			chromedp.SendKeys(css(`#username`), user),
 			chromedp.SendKeys(css(`#password`), "password1234"),
-			chromedp.Submit(css(`#password`)),
-			chromedp.WaitVisible(css(`form[action="/logout"]`)),
+			reloaded(chromedp.Submit(css(`#password`)), `form[action="/logout"]`),
 		)
 	}
 	// goTo navigates to the URL *u holds when the step runs, not when the
@@ -91,7 +90,7 @@ func TestBrowserJointList(t *testing.T) {
 			return err
 		})
 	}
-	logout := chromedp.Steps(chromedp.Click(css(`form[action="/logout"] button`)), chromedp.WaitVisible(css(`#username`)))
+	logout := reloaded(chromedp.Click(css(`form[action="/logout"] button`)), `.login-link`)
 	var draftURL, status, doc, found, diffAdded, diffRemoved string
 	var changed []*chromedp.Node
 	err := chromedp.Do(ctx,
@@ -134,11 +133,9 @@ func TestBrowserJointList(t *testing.T) {
 		chromedp.Navigate(e.ts.URL+"/lists?lang=zh-CN"),
 		chromedp.WaitVisible(css(`#q`)),
 		chromedp.SendKeys(css(`#q`), "油烟"),
-		chromedp.Submit(css(`#q`)),
-		chromedp.WaitVisible(css(`#public-lists`)),
+		reloaded(chromedp.Submit(css(`#q`)), `#public-lists`),
 		into(chromedp.Text(css(`#public-lists`)), &found),
-		chromedp.Click(css(`#public-lists a`)),
-		chromedp.WaitVisible(css(`#list-items`)),
+		reloaded(chromedp.Click(css(`#public-lists a`)), `#list-items`),
 		into(chromedp.Text(css(`#list-doc`)), &doc),
 		shot(t, dir, "list-public-v1"),
 	)
@@ -182,8 +179,7 @@ func TestBrowserJointList(t *testing.T) {
 		// The public reads the history and the diff.
 		chromedp.Navigate(e.ts.URL+"/lists/catering?lang=zh-CN"),
 		chromedp.WaitVisible(css(`#list-history`)),
-		chromedp.Click(css(`#list-history a.diff-link`)),
-		chromedp.WaitVisible(css(`#diff-added`)),
+		reloaded(chromedp.Click(css(`#list-history a.diff-link`)), `#diff-added`),
 		into(chromedp.Text(css(`#diff-added`)), &diffAdded),
 		into(chromedp.Text(css(`#diff-removed`)), &diffRemoved),
 		into(chromedp.Nodes(css(`#diff-changed`), chromedp.AtLeast(0)), &changed),
