@@ -291,6 +291,15 @@ func TestRoleActionMatrix(t *testing.T) {
 				})
 			}
 		}
+		// Whatever every call did, no published record changed: the
+		// monitor rebuilds each logged record from the tables.
+		rep, err := f.s.LogMonitor(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Checked == 0 || len(rep.Problems) > 0 {
+			t.Errorf("after every call the log monitor checked %d records and found %+v", rep.Checked, rep.Problems)
+		}
 		for _, rt := range routes {
 			if !covered[rt.Method+" "+rt.Path] {
 				t.Errorf("route %s %s is not in the role × action table: add a matrixRow (TestRoleActionMatrix in internal/api/api_test.go, or the area's rows function) giving the status for anonymous, office, both departments, inspector and discipline", rt.Method, rt.Path)

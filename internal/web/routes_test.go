@@ -461,6 +461,9 @@ var actionRoutes = map[string][]string{
 // 500. Writes are same-origin form posts, so that a refusal is about
 // rights, not cross-origin protection. A route without a row fails the
 // test.
+//
+// After each user's pass over every route, the transparency log's monitor
+// checks that no published record was changed through any of them.
 func TestRouteRoleMatrix(t *testing.T) {
 	probe := newMatrixWorld(t)
 	rows := probe.rows(t)
@@ -533,6 +536,16 @@ func TestRouteRoleMatrix(t *testing.T) {
 				case want == see && toLogin && rt.path != "/logout":
 					t.Errorf("%s (%s %s) as %s: sent to login, want allowed", rt.name, rt.method, rt.path, u.name)
 				}
+			}
+			// Whatever every route did as this user, no published record
+			// changed: the monitor rebuilds each logged record from the
+			// tables and compares.
+			rep, err := e.store.LogMonitor(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Checked == 0 || len(rep.Problems) > 0 {
+				t.Errorf("after every route as %s the log monitor checked %d records and found %+v", u.name, rep.Checked, rep.Problems)
 			}
 		})
 	}
