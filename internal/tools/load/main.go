@@ -17,10 +17,14 @@
 //	-writers N  PUT /api/v1/entities/{code} (after a GET): staff writes
 //	            through the API with a token created for -user in the
 //	            store (revoked at the end); the new address carries a counter
+//	-results N  PUT /api/v1/parts/{id}/results: result entry (录入检查结果)
+//	            by -results-user's department into its parts of visits not
+//	            yet signed off, through a token created for that user; every
+//	            item 符合 (or its first option) with a note carrying a counter
 //
 // It refuses any address that is not loopback and runs at most 5 minutes.
 // A request that fails or answers other than 2xx is an error; with
-// writers, zero errors means no SQLITE_BUSY reached anyone.
+// writers and result entry, zero errors means no SQLITE_BUSY reached anyone.
 package main
 
 import (
@@ -58,12 +62,12 @@ const (
 )
 
 type config struct {
-	base                           *url.URL
-	db, user, password             string
-	portal, search, staff, writers int
-	duration, warmup               time.Duration
-	seed                           uint64
-	pid                            int
+	base                                    *url.URL
+	db, user, password, resultsUser         string
+	portal, search, staff, writers, results int
+	duration, warmup                        time.Duration
+	seed                                    uint64
+	pid                                     int
 }
 
 func main() {
@@ -83,6 +87,8 @@ func run() error {
 	flag.IntVar(&c.search, "search", 0, "connections running public searches")
 	flag.IntVar(&c.staff, "staff", 0, "connections reading the staff directory")
 	flag.IntVar(&c.writers, "writers", 0, "connections updating businesses through the API")
+	flag.IntVar(&c.results, "results", 0, "connections entering inspection results through the API")
+	flag.StringVar(&c.resultsUser, "results-user", "scjg", "department staff user for -results")
 	flag.DurationVar(&c.duration, "d", 20*time.Second, "measured duration (at most 5m)")
 	flag.DurationVar(&c.warmup, "warmup", 3*time.Second, "warm-up before measuring, not counted")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the random choices")
@@ -92,11 +98,11 @@ func run() error {
 	if c.base, err = loopbackURL(*rawURL); err != nil {
 		return err
 	}
-	total := c.portal + c.search + c.staff + c.writers
+	total := c.portal + c.search + c.staff + c.writers + c.results
 	switch {
 	case c.duration <= 0 || c.duration > maxDuration || c.warmup < 0 || c.warmup > time.Minute:
 		return fmt.Errorf("-d must be in (0, %v] and -warmup in [0, 1m]", maxDuration)
-	case total < 1 || total > maxConnections || c.portal < 0 || c.search < 0 || c.staff < 0 || c.writers < 0:
+	case total < 1 || total > maxConnections || c.portal < 0 || c.search < 0 || c.staff < 0 || c.writers < 0 || c.results < 0:
 		return fmt.Errorf("connections must add up to 1…%d", maxConnections)
 	case c.db == "":
 		return errors.New("give the server's database with -db (or YIYEYICHA_DB) to sample business codes")
@@ -165,7 +171,7 @@ func (c *config) runOn(ctx context.Context, st *store.Store, out io.Writer) erro
 	if len(codes) == 0 {
 		return errors.New("the store has no businesses")
 	}
-	conns := c.portal + c.search + c.staff + c.writers
+	conns := c.portal + c.search + c.staff + c.writers + c.results
 	tr := &http.Transport{MaxConnsPerHost: conns, MaxIdleConnsPerHost: conns, DisableCompression: true, IdleConnTimeout: time.Minute}
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second,
@@ -214,7 +220,7 @@ func (c *config) runOn(ctx context.Context, st *store.Store, out io.Writer) erro
 		}})
 	}
 	if c.writers > 0 {
-		token, revoke, err := c.token(ctx, st)
+		token, revoke, err := token(ctx, st, c.user)
 		if err != nil {
 			return err
 		}
@@ -250,6 +256,15 @@ func (c *config) runOn(ctx context.Context, st *store.Store, out io.Writer) erro
 			}
 			return resp.StatusCode, nil
 		}})
+	}
+
+	if c.results > 0 {
+		k, revoke, err := c.resultsKind(ctx, st, client)
+		if err != nil {
+			return err
+		}
+		defer revoke()
+		kinds = append(kinds, k)
 	}
 
 	fmt.Fprintf(out, "target %s (loopback), %d connections: ", c.base, conns)
@@ -374,10 +389,10 @@ func (c *config) login(ctx context.Context, client *http.Client) error {
 
 // token creates an API token for -user in the store, and a function that
 // revokes it.
-func (c *config) token(ctx context.Context, st *store.Store) (string, func(), error) {
-	u, err := st.GetUserByUsername(ctx, domain.System, c.user)
+func token(ctx context.Context, st *store.Store, username string) (string, func(), error) {
+	u, err := st.GetUserByUsername(ctx, domain.System, username)
 	if err != nil {
-		return "", nil, fmt.Errorf("user %s: %w", c.user, err)
+		return "", nil, fmt.Errorf("user %s: %w", username, err)
 	}
 	a := domain.ActorOf(u)
 	name := "load test " + time.Now().UTC().Format(time.RFC3339)
@@ -462,4 +477,81 @@ func cpuTime(pid int) time.Duration {
 	}
 	const ticksPerSecond = 100 // USER_HZ on Linux
 	return time.Duration(utime+stime) * time.Second / ticksPerSecond
+}
+
+// maxResultParts bounds the parts the result-entry connections write into.
+const maxResultParts = 500
+
+// openPart is a department's part of a visit not yet signed off.
+type openPart struct {
+	id    int64
+	items []domain.ChecklistItem
+}
+
+// resultsKind is result entry by -results-user's department: its token
+// (revoked by the returned function) and the parts it writes into, found
+// in the store among the department's visits waiting for or under
+// inspection.
+func (c *config) resultsKind(ctx context.Context, st *store.Store, client *http.Client) (*kind, func(), error) {
+	u, err := st.GetUserByUsername(ctx, domain.System, c.resultsUser)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-results-user %s: %w", c.resultsUser, err)
+	}
+	a := domain.ActorOf(u)
+	var parts []openPart
+	for _, state := range []domain.VisitState{domain.VisitDispatched, domain.VisitInProgress} {
+		vs, err := st.ListVisits(ctx, a, domain.VisitFilter{DepartmentID: u.DepartmentID, State: state, Page: domain.Page{Number: 1, Size: maxResultParts}})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, v := range vs.Items {
+			in, err := st.Inspection(ctx, a, v.ID)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, p := range in.Parts {
+				if p.DepartmentID == u.DepartmentID && p.SignOff == nil && len(p.Items) > 0 && len(parts) < maxResultParts {
+					parts = append(parts, openPart{id: p.ID, items: p.Items})
+				}
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil, fmt.Errorf("-results: %s's department has no visit part open for results", c.resultsUser)
+	}
+	tok, revoke, err := token(ctx, st, c.resultsUser)
+	if err != nil {
+		return nil, nil, err
+	}
+	var counter atomic.Int64
+	k := &kind{name: "staff PUT /api/v1/parts/{id}/results", conns: c.results, do: func(ctx context.Context, w *worker) (int, error) {
+		p := parts[w.rng.IntN(len(parts))]
+		results := make([]domain.ResultInput, 0, len(p.items))
+		note := fmt.Sprintf("压力测试录入第%d次", counter.Add(1))
+		for _, it := range p.items {
+			r := "符合"
+			if len(it.Options) > 0 {
+				r = it.Options[0]
+			}
+			results = append(results, domain.ResultInput{ItemID: it.ItemID, Result: r, Note: note})
+		}
+		b, _ := json.Marshal(map[string]any{"results": results})
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base.String()+"/api/v1/parts/"+strconv.FormatInt(p.id, 10)+"/results", bytes.NewReader(b))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent {
+			return resp.StatusCode, fmt.Errorf("PUT results of part %d: %d %s", p.id, resp.StatusCode, bytes.TrimSpace(msg))
+		}
+		return resp.StatusCode, nil
+	}}
+	return k, revoke, nil
 }

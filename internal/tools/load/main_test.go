@@ -65,3 +65,53 @@ func TestRun(t *testing.T) {
 		}
 	}
 }
+
+// TestRunResults drives result entry into the open parts of dispatched
+// visits and finds the results written, with no errors.
+func TestRunResults(t *testing.T) {
+	st := storetest.New(t)
+	f := storetest.Seed(t, st)
+	w := storetest.SeedVisitsOn(t, st, f, 3)
+	srv, err := web.New(web.Options{Store: st, API: api.New(st, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	u, _ := url.Parse(ts.URL)
+	c := config{base: u, user: "office", resultsUser: "scjg", portal: 1, results: 2,
+		duration: 300 * time.Millisecond, warmup: 50 * time.Millisecond, seed: 1}
+	var out strings.Builder
+	if err := c.runOn(context.Background(), st, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	report := out.String()
+	if !strings.Contains(report, "staff PUT /api/v1/parts/{id}/results") || !strings.Contains(report, "status 204×") {
+		t.Errorf("report lacks the result entry:\n%s", report)
+	}
+	written := 0
+	for _, v := range w.Visits {
+		in, err := st.Inspection(t.Context(), f.Office, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range in.Parts {
+			for _, it := range p.Items {
+				if it.Result != nil && strings.HasPrefix(it.Result.Note, "压力测试录入第") {
+					if p.DepartmentID != f.Dept.ID {
+						t.Errorf("a result was entered into another department's part %d", p.ID)
+					}
+					written++
+				}
+			}
+		}
+	}
+	if written == 0 {
+		t.Errorf("no result was written:\n%s", report)
+	}
+	// A user whose department has no open part is told so.
+	c.resultsUser = "office"
+	if err := c.runOn(context.Background(), st, &out); err == nil || !strings.Contains(err.Error(), "no visit part open") {
+		t.Errorf("results for the office: %v", err)
+	}
+}
