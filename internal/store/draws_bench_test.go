@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"syscall"
 	"testing"
 
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 	"github.com/yiyeyicha/yiyeyicha/internal/draw"
-	"github.com/yiyeyicha/yiyeyicha/internal/store"
 	"github.com/yiyeyicha/yiyeyicha/internal/store/storetest"
 	"github.com/yiyeyicha/yiyeyicha/internal/validate"
 )
@@ -23,20 +21,15 @@ import (
 // for 1,000,000 is ≤ 5 s per draw:
 //
 //	YIYEYICHA_BENCH_DRAW_POOL=1000000 go test -run XXX -bench DrawEndToEnd -benchtime 2x ./internal/store
+//
+// With YIYEYICHA_BENCH_POSTGRES=1 it runs on PostgreSQL (storetest.Bench).
 func BenchmarkDrawEndToEnd(b *testing.B) {
 	n := 100_000
 	if v, err := strconv.Atoi(os.Getenv("YIYEYICHA_BENCH_DRAW_POOL")); err == nil && v > 0 {
 		n = v
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(b.TempDir(), "draw.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	s := storetest.Bench(b)
 	f := storetest.Seed(b, s)
 	storetest.SeedDrawWorld(b, s, f)
 	const batch = 50_000

@@ -70,7 +70,7 @@ SELECT i, i, e.risk_class, 2026, ` + fmt.Sprint(d) + `, '2026-02-01', '2026-10-3
 // BenchmarkEvalAtScale computes the dashboard and the annual summary
 // (figures, tables, XLSX) over 1,000,000 businesses and 100,000 visits.
 func BenchmarkEvalAtScale(b *testing.B) {
-	s := storetest.New(b)
+	s := storetest.Bench(b)
 	f := storetest.Seed(b, s)
 	start := time.Now()
 	fillEvalScale(b, s, f)

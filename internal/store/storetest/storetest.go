@@ -29,6 +29,21 @@ func New(t testing.TB) *store.Store {
 	return open(t, filepath.Join(t.TempDir(), "test.db"))
 }
 
+// EnvBenchPostgres, set to 1, makes the store benchmarks that use Bench
+// run on PostgreSQL (the server of YIYEYICHA_TEST_POSTGRES) instead of
+// SQLite, for the province-scale figures of docs/deploy.md.
+const EnvBenchPostgres = "YIYEYICHA_BENCH_POSTGRES"
+
+// Bench returns the store of a benchmark: SQLite as New, or PostgreSQL as
+// NewPostgres when YIYEYICHA_BENCH_POSTGRES=1.
+func Bench(b testing.TB) *store.Store {
+	b.Helper()
+	if os.Getenv(EnvBenchPostgres) == "1" {
+		return NewPostgres(b)
+	}
+	return New(b)
+}
+
 // NewPostgres returns a migrated PostgreSQL store in a fresh schema of the
 // server named by YIYEYICHA_TEST_POSTGRES; the schema is dropped at
 // cleanup. It skips the test when the variable is unset and fails it when
