@@ -12,6 +12,47 @@ import (
 	"github.com/yiyeyicha/yiyeyicha/internal/domain"
 )
 
+// The referral's steps, for the logged-in user of each side.
+
+// referFinding sends a visit's finding to department to, from the visit
+// page, and waits for the referral's page.
+func referFinding(base string, visit, to int64, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/staff/visits/"+idString(visit)),
+		chromedp.WaitVisible(css(`#refer-link`)),
+		reloaded(chromedp.Click(css(`#refer-link`)), `#referral-form`),
+		chromedp.SetValue(css(`#to`), idString(to)),
+		chromedp.SendKeys(css(`#text`), text),
+		reloaded(chromedp.Click(css(`#send-referral`)), `#referral-state`),
+	)
+}
+
+// acceptFromInbox opens the referral from the receiving department's
+// inbox, acknowledges and accepts it, and reads its state into state.
+func acceptFromInbox(base string, state *string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/staff/inbox?lang=zh-CN"),
+		chromedp.WaitVisible(css(`#notices`)),
+		reloaded(chromedp.Click(css(`#notices button.link`)), `#referral-receive`),
+		acceptConfirms,
+		reloaded(chromedp.Click(css(`#referral-receive`)), `#referral-accept`),
+		acceptConfirms,
+		reloaded(chromedp.Click(css(`#referral-accept`)), `#referral-report`),
+		into(chromedp.Text(css(`#referral-state`)), state),
+	)
+}
+
+// sentReferralState reads the state of the first referral in the
+// sender's sent tab.
+func sentReferralState(base string, state *string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/staff/referrals?box=sent&lang=zh-CN"),
+		chromedp.WaitVisible(css(`#referral-table a`)),
+		reloaded(chromedp.Click(css(`#referral-table a`)), `#referral-state`),
+		into(chromedp.Text(css(`#referral-state`)), state),
+	)
+}
+
 // TestBrowserReferral is the referral of issue 6 in a real browser, built
 // from the inspection story's steps: two departments' inspectors complete
 // their parts of a joint visit with a photo; the lead department closes it
@@ -54,33 +95,20 @@ func TestBrowserReferral(t *testing.T) {
 		chromedp.Navigate(base+visit),
 		chromedp.WaitVisible(css(`#refer-link`)),
 		into(chromedp.Text(css(`#followup`)), &followUp),
-		reloaded(chromedp.Click(css(`#refer-link`)), `#referral-form`),
-		chromedp.SetValue(css(`#to`), idString(third.ID)),
-		chromedp.SendKeys(css(`#text`), "后厨卫生问题涉及贵部门职责，请依法处理"),
-		reloaded(chromedp.Click(css(`#send-referral`)), `#referral-state`),
+		referFinding(base, v.ID, third.ID, "后厨卫生问题涉及贵部门职责，请依法处理"),
 		shot(t, dir, "referral-sent"),
 		staffOut(),
 
 		// The third department: from its inbox to the referral, receipt,
 		// acceptance.
 		staffIn(base, "zhzf"),
-		chromedp.Navigate(base+"/staff/inbox?lang=zh-CN"),
-		chromedp.WaitVisible(css(`#notices`)),
-		reloaded(chromedp.Click(css(`#notices button.link`)), `#referral-receive`),
-		acceptConfirms,
-		reloaded(chromedp.Click(css(`#referral-receive`)), `#referral-accept`),
-		acceptConfirms,
-		reloaded(chromedp.Click(css(`#referral-accept`)), `#referral-report`),
-		into(chromedp.Text(css(`#referral-state`)), &received),
+		acceptFromInbox(base, &received),
 		shot(t, dir, "referral-accepted"),
 		staffOut(),
 
 		// The sender sees it accepted.
 		staffIn(base, "scjg"),
-		chromedp.Navigate(base+"/staff/referrals?box=sent&lang=zh-CN"),
-		chromedp.WaitVisible(css(`#referral-table a`)),
-		reloaded(chromedp.Click(css(`#referral-table a`)), `#referral-state`),
-		into(chromedp.Text(css(`#referral-state`)), &sender),
+		sentReferralState(base, &sender),
 		staffOut(),
 		publishPart(base, "scjg", v.ID, lead.ID),
 

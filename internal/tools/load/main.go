@@ -238,23 +238,7 @@ func (c *config) runOn(ctx context.Context, st *store.Store, out io.Writer) erro
 				return status, err
 			}
 			e["address"] = fmt.Sprintf("垣曲县新城镇压力测试路%d号", counter.Add(1))
-			b, _ := json.Marshal(e)
-			req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base.String()+"/api/v1/entities/"+code, bytes.NewReader(b))
-			if err != nil {
-				return 0, err
-			}
-			req.Header.Set("Content-Type", "application/json")
-			copyHeader(req.Header, auth)
-			resp, err := client.Do(req)
-			if err != nil {
-				return 0, err
-			}
-			msg, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				return resp.StatusCode, fmt.Errorf("PUT %s: %d %s", code, resp.StatusCode, bytes.TrimSpace(msg))
-			}
-			return resp.StatusCode, nil
+			return putJSON(ctx, client, c.base.String(), "/api/v1/entities/"+code, auth, e, http.StatusOK)
 		}})
 	}
 
@@ -523,6 +507,7 @@ func (c *config) resultsKind(ctx context.Context, st *store.Store, client *http.
 	if err != nil {
 		return nil, nil, err
 	}
+	auth := http.Header{"Authorization": {"Bearer " + tok}}
 	var counter atomic.Int64
 	k := &kind{name: "staff PUT /api/v1/parts/{id}/results", conns: c.results, do: func(ctx context.Context, w *worker) (int, error) {
 		p := parts[w.rng.IntN(len(parts))]
@@ -535,23 +520,33 @@ func (c *config) resultsKind(ctx context.Context, st *store.Store, client *http.
 			}
 			results = append(results, domain.ResultInput{ItemID: it.ItemID, Result: r, Note: note})
 		}
-		b, _ := json.Marshal(map[string]any{"results": results})
-		req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base.String()+"/api/v1/parts/"+strconv.FormatInt(p.id, 10)+"/results", bytes.NewReader(b))
-		if err != nil {
-			return 0, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		msg, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusNoContent {
-			return resp.StatusCode, fmt.Errorf("PUT results of part %d: %d %s", p.id, resp.StatusCode, bytes.TrimSpace(msg))
-		}
-		return resp.StatusCode, nil
+		return putJSON(ctx, client, c.base.String(), "/api/v1/parts/"+strconv.FormatInt(p.id, 10)+"/results", auth,
+			map[string]any{"results": results}, http.StatusNoContent)
 	}}
 	return k, revoke, nil
+}
+
+// putJSON sends v as JSON in a PUT to base+path with the auth headers; an
+// answer other than want is an error carrying the server's message.
+func putJSON(ctx context.Context, client *http.Client, base, path string, auth http.Header, v any, want int) (int, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, base+path, bytes.NewReader(b))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	copyHeader(req.Header, auth)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	msg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		return resp.StatusCode, fmt.Errorf("PUT %s: %d %s", path, resp.StatusCode, bytes.TrimSpace(msg))
+	}
+	return resp.StatusCode, nil
 }
